@@ -1,0 +1,58 @@
+# Two commands: `make run` and `make test`. Everything else here serves those two.
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install lint lock browser messages clean
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || $(MAKE) --no-print-directory venv-fallback
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(INSTALLED)
+
+# Debian's python3 lacks venv until python3-venv is installed.
+venv-fallback:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
+	else echo "Python's venv module is missing: run 'sudo apt-get install python3-venv' and try again."; exit 1; fi
+
+install: $(INSTALLED)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Samverkansregistret: http://127.0.0.1:$(PORT)/"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install browser
+	$(VENV)/bin/pytest -n 2
+
+# The browser tests drive Debian's Chromium; install it when we may.
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "The browser tests need Chromium: run 'sudo apt-get install chromium'."; exit 1; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+# Refresh the Swedish translations after changing UI strings, then fill in the new msgstr.
+messages: install
+	$(PY) manage.py makemessages --locale sv --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages --locale sv --ignore '.venv/*'
+
+# Re-resolve the locked dependency set from pyproject.toml.
+lock:
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test]'
+	var/lock-venv/bin/pip freeze --exclude samverkansregistret > requirements.lock
+	rm -rf var/lock-venv
+
+clean:
+	rm -rf $(VENV) var/static

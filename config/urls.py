@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("municipality.urls")),
+    path("konto/", include("django.contrib.auth.urls")),
+    path("sprak/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,189 @@
+"""Municipalities, their bodies (nämnder and förvaltningar) and the people who use the register."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from municipality import access
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("A municipality code is four digits."))],
+        help_text=_("The four-digit code from Statistics Sweden, e.g. 1280 for Malmö."),
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BodyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = access.scope_for(user)
+        if scope.is_admin:
+            return self
+        if scope.municipality_id is None:
+            return self.none()
+        return self.filter(municipality_id=scope.municipality_id)
+
+    def editable_by(self, user):
+        return self if access.scope_for(user).is_admin else self.none()
+
+
+class Body(models.Model):
+    """A nämnd (political committee) or a förvaltning (its administration)."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("committee (nämnd)")
+        ADMINISTRATION = "administration", _("administration (förvaltning)")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    serves = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="administrations",
+        verbose_name=_("serves committees"),
+        help_text=_("For an administration: the committees it prepares matters for."),
+    )
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["municipality__name", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="body_unique_name_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["committee", "administration"]), name="body_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_committee(self):
+        return self.kind == self.Kind.COMMITTEE
+
+    def clean_served(self, committees):
+        """A förvaltning serves committees of its own municipality; a nämnd serves nobody."""
+        if committees and self.is_committee:
+            raise ValidationError(_("Only an administration can serve committees."))
+        for committee in committees:
+            if not committee.is_committee:
+                raise ValidationError(_("%(body)s is not a committee.") % {"body": committee.name})
+            if committee.municipality_id != self.municipality_id:
+                raise ValidationError(
+                    _("%(body)s belongs to another municipality.") % {"body": committee.name}
+                )
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Civil servant")
+    ELECTED = "elected", _("Elected member")
+    REPRESENTATIVE = "representative", _("Organisation representative")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A person who logs in. The role says what kind of user they are; memberships say where."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("municipality"),
+        help_text=_("Every user but an administrator works within one municipality."),
+    )
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="admin") | Q(municipality__isnull=False),
+                name="user_municipality_unless_admin",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="user_role_valid"
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.role != Role.ADMIN and self.municipality_id is None:
+            raise ValidationError({"municipality": _("Choose the user's municipality.")})
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A civil servant's place in a förvaltning, or an elected member's seat on a nämnd."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body")
+    )
+    title = models.CharField(
+        _("title"), max_length=100, blank=True, help_text=_("E.g. unit manager or chair.")
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body__name", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body"], name="membership_unique_user_body")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.body}"
+
+    def clean(self):
+        if not (self.user_id and self.body_id):
+            return
+        expected = {Role.STAFF: Body.Kind.ADMINISTRATION, Role.ELECTED: Body.Kind.COMMITTEE}
+        kind = expected.get(self.user.role)
+        if kind is None:
+            raise ValidationError(_("Only civil servants and elected members belong to bodies."))
+        if self.body.kind != kind:
+            raise ValidationError(
+                {
+                    "body": _("A civil servant belongs to an administration.")
+                    if self.user.role == Role.STAFF
+                    else _("An elected member sits on a committee.")
+                }
+            )
+        if self.body.municipality_id != self.user.municipality_id:
+            raise ValidationError({"body": _("The body belongs to another municipality.")})

@@ -1,0 +1,97 @@
+"""The fixed cast of test people, reused by every test.
+
+Two municipalities so that "another municipality" is always at hand; in Malmö two
+förvaltningar so that "another body" is too. One user per role, plus outsiders.
+"""
+
+from dataclasses import dataclass
+
+from municipality.models import Body, Membership, Municipality, Role, User
+
+PASSWORD = "test-lösenord-1"
+
+
+@dataclass
+class Cast:
+    malmo: Municipality
+    kalmar: Municipality
+    asn: Body  # Arbetsmarknads- och socialnämnden (committee)
+    asf: Body  # its förvaltning
+    frn: Body  # Fritidsnämnden
+    frf: Body  # Fritidsförvaltningen
+    kalmar_sn: Body
+    kalmar_soc: Body
+    staff: User  # tjänsteperson at ASF
+    other_staff: User  # tjänsteperson at Fritidsförvaltningen
+    elected: User  # förtroendevald on ASN
+    representative: User  # organisationsföreträdare in Malmö
+    auditor: User  # revisor in Malmö
+    admin: User  # administratör
+    kalmar_staff: User  # tjänsteperson in Kalmar
+
+    USER_KEYS = (
+        "staff",
+        "other_staff",
+        "elected",
+        "representative",
+        "auditor",
+        "admin",
+        "kalmar_staff",
+    )
+
+    def user(self, key):
+        return None if key == "anonymous" else getattr(self, key)
+
+
+def _pair(municipality, committee, administration):
+    committee_body = Body.objects.create(
+        municipality=municipality, name=committee, kind="committee"
+    )
+    administration_body = Body.objects.create(
+        municipality=municipality, name=administration, kind="administration"
+    )
+    administration_body.serves.add(committee_body)
+    return committee_body, administration_body
+
+
+def _user(username, role, municipality, body=None):
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.se",
+        first_name=username.title(),
+        role=role,
+        municipality=municipality,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    if body is not None:
+        Membership.objects.create(user=user, body=body)
+    return user
+
+
+def build_cast():
+    malmo = Municipality.objects.create(name="Malmö stad", code="1280")
+    kalmar = Municipality.objects.create(name="Kalmar kommun", code="0880")
+    asn, asf = _pair(
+        malmo, "Arbetsmarknads- och socialnämnden", "Arbetsmarknads- och socialförvaltningen"
+    )
+    frn, frf = _pair(malmo, "Fritidsnämnden", "Fritidsförvaltningen")
+    kalmar_sn, kalmar_soc = _pair(kalmar, "Socialnämnden", "Socialförvaltningen")
+    return Cast(
+        malmo=malmo,
+        kalmar=kalmar,
+        asn=asn,
+        asf=asf,
+        frn=frn,
+        frf=frf,
+        kalmar_sn=kalmar_sn,
+        kalmar_soc=kalmar_soc,
+        staff=_user("staff", Role.STAFF, malmo, asf),
+        other_staff=_user("other_staff", Role.STAFF, malmo, frf),
+        elected=_user("elected", Role.ELECTED, malmo, asn),
+        representative=_user("representative", Role.REPRESENTATIVE, malmo),
+        auditor=_user("auditor", Role.AUDITOR, malmo),
+        admin=_user("admin", Role.ADMIN, None),
+        kalmar_staff=_user("kalmar_staff", Role.STAFF, kalmar, kalmar_soc),
+    )

@@ -1,0 +1,124 @@
+"""Every URL in the URL conf, for every user of the cast and for an anonymous visitor.
+
+Each URL name declares what each person gets when they GET it: the page, 404 (outside
+their scope), 403 (visible but not theirs to do), a redirect to the login page, or a
+plain redirect. A URL without a declaration fails `test_every_url_is_declared`: a new
+page is not done until this table says who may see it.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.cast import Cast
+
+PAGE, NOT_FOUND, FORBIDDEN, LOGIN, REDIRECT, NOT_ALLOWED = (
+    "page",
+    "404",
+    "403",
+    "login",
+    "redirect",
+    "405",
+)
+EVERYONE = ("anonymous", *Cast.USER_KEYS)
+
+
+def same_for(outcome, anonymous=LOGIN):
+    """Everyone logged in gets `outcome`; an anonymous visitor is sent to log in."""
+    return {"anonymous": anonymous, **dict.fromkeys(Cast.USER_KEYS, outcome)}
+
+
+def public(outcome=PAGE):
+    return dict.fromkeys(EVERYONE, outcome)
+
+
+# url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
+EXPECTED = {
+    "home": (None, same_for(PAGE)),
+    "body_list": (None, same_for(PAGE)),
+    "body_detail": (
+        lambda c: {"pk": c.asn.pk},
+        {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
+    ),
+    "login": (None, public()),
+    "logout": (None, same_for(NOT_ALLOWED)),
+    "password_change": (None, same_for(PAGE)),
+    "password_change_done": (None, same_for(PAGE)),
+    "password_reset": (None, public()),
+    "password_reset_done": (None, public()),
+    "password_reset_confirm": (lambda c: {"uidb64": "MQ", "token": "ogiltig"}, public()),
+    "password_reset_complete": (None, public()),
+    "set_language": (None, public(REDIRECT)),
+}
+
+# Django's admin is one namespace with a URL per model and action; its own login guards
+# all of them. Its index stands for the namespace: administrators only.
+NAMESPACES = {
+    "admin": (
+        "admin:index",
+        {**dict.fromkeys(EVERYONE, "admin-login"), "admin": PAGE},
+    ),
+}
+
+
+def url_names(patterns=None, namespace=""):
+    """Every URL pattern's full name; unnamed ones as '<namespace>:?' or their route."""
+    names = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            names.append(
+                f"{namespace}{entry.name}" if entry.name else f"{namespace}?{entry.pattern}"
+            )
+    return names
+
+
+def test_every_url_is_declared():
+    undeclared = [
+        name
+        for name in url_names()
+        if name not in EXPECTED and name.split(":")[0] not in NAMESPACES
+    ]
+    assert undeclared == [], "declare who may see these URLs in EXPECTED"
+
+
+def test_no_declaration_is_stale():
+    assert set(EXPECTED) - set(url_names()) == set()
+
+
+CASES = [(name, person) for name in EXPECTED for person in EVERYONE] + [
+    (index, person) for index, _ in NAMESPACES.values() for person in EVERYONE
+]
+
+
+def expected_outcome(name, person):
+    if name in EXPECTED:
+        return EXPECTED[name][1][person]
+    return next(outcomes for index, outcomes in NAMESPACES.values() if index == name)[person]
+
+
+@pytest.mark.parametrize(("name", "person"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_access(client, cast, name, person):
+    kwargs_for = EXPECTED[name][0] if name in EXPECTED else None
+    url = reverse(name, kwargs=kwargs_for(cast) if kwargs_for else None)
+    user = cast.user(person)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    outcome = expected_outcome(name, person)
+    location = urlsplit(response.get("Location", ""))
+    if outcome == PAGE:
+        assert response.status_code == 200
+    elif outcome == LOGIN:
+        assert (response.status_code, location.path) == (302, reverse("login"))
+        assert parse_qs(location.query) == {"next": [url]}
+    elif outcome == "admin-login":
+        assert (response.status_code, location.path) == (302, reverse("admin:login"))
+    elif outcome == REDIRECT:
+        assert response.status_code == 302
+        assert location.path != reverse("login")
+    else:
+        assert response.status_code == int(outcome)
