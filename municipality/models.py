@@ -72,7 +72,7 @@ class Body(models.Model):
     class Meta:
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
-        ordering = ["municipality__name", "kind", "name"]
+        ordering = ["municipality__name", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="body_unique_name_per_municipality"

@@ -35,5 +35,5 @@ def login_table(users):
     lines = ["Demoinloggningar:"]
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        lines.append("  " + " | ".join(cells))
+        lines.append(("  " + " | ".join(cells)).rstrip())
     return "\n".join(lines)
