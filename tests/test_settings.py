@@ -17,8 +17,23 @@ PRODUCTION = {
 }
 
 
+# Variables the test run itself may have set, which a fresh process must not inherit.
+OURS = (
+    "DATABASE_URL",
+    "DEBUG",
+    "HTTPS",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def clean_environ():
+    return {k: v for k, v in os.environ.items() if k not in OURS}
+
+
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    base = clean_environ()
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -66,11 +81,10 @@ def test_deploy_check_flags_the_default_secret_key():
 
 def test_wsgi_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
-    base = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     result = subprocess.run(
         [sys.executable, "-c", "import config.wsgi"],
         cwd=ROOT,
-        env={**base, **env},
+        env={**clean_environ(), **env},
         capture_output=True,
         text=True,
         timeout=60,
