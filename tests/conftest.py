@@ -24,3 +24,9 @@ def _test_settings(tmp_path_factory):
 @pytest.fixture
 def cast(db):
     return build_cast()
+
+
+def pytest_report_header():
+    from django.db import connection
+
+    return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
