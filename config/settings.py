@@ -60,6 +60,8 @@ def database_from_env():
                 "init_command": "PRAGMA journal_mode=WAL;",
                 "transaction_mode": "IMMEDIATE",
             },
+            # Every request is one transaction: a multi-row write lands whole or not at all.
+            "ATOMIC_REQUESTS": True,
         }
     example = "postgres://user:password@host:5432/name"
     try:
@@ -71,6 +73,7 @@ def database_from_env():
         fail(f"DATABASE_URL must name a PostgreSQL or SQLite database, e.g. {example}.")
     if not config.get("NAME"):
         fail(f"DATABASE_URL has no database name ({url!r}); expected e.g. {example}.")
+    config["ATOMIC_REQUESTS"] = True
     return config
 
 

@@ -91,9 +91,27 @@ def _build_scope(user):
 
 
 def represented_organisation_ids(user):
-    """The organisations a representative speaks for.
+    """The organisations a representative speaks for (partners.Representative)."""
+    if user.role != "representative":
+        return frozenset()
+    return frozenset(user.representations.values_list("organisation_id", flat=True))
 
-    The partner register (partners app) links representatives to organisations; until it
-    does, a representative represents nobody and therefore sees nothing of anyone.
-    """
-    return frozenset()
+
+def object_for_change(visible, editable, **lookup):
+    """The object if the user may change it: 404 if they cannot even see it, 403 if they
+    can see it but not change it."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    obj = get_object_or_404(visible, **lookup)
+    if not editable.filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def require(condition):
+    """Views call this for the few yes/no questions ("may create an agreement?")."""
+    from django.core.exceptions import PermissionDenied
+
+    if not condition:
+        raise PermissionDenied

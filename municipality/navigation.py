@@ -14,6 +14,8 @@ ALL_ROLES = frozenset({"staff", "elected", "representative", "auditor", "admin"}
 NAVIGATION = [
     # (url name, label, roles)
     ("home", _("Start"), ALL_ROLES),
+    ("organisation_list", _("Organisations"), ALL_ROLES),
+    ("partnership_list", _("IOP agreements"), ALL_ROLES),
     ("body_list", _("Committees and administrations"), ALL_ROLES),
 ]
 

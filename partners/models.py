@@ -1,1 +1,593 @@
-"""Models of this app arrive with its issue; the app is registered so migrations have a home."""
+"""Civil-society organisations, their contact persons and representatives, and IOP agreements."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from municipality import access
+from municipality.models import Body, Municipality
+from partners import orgnr
+
+EXPIRING_WITHIN_DAYS = 90
+
+
+class TargetGroup(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    """A part of the municipality (stadsområde) an organisation works in."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="areas", verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = access.scope_for(user)
+        if scope.is_admin:
+            return self
+        if scope.is_representative:
+            return self.filter(pk__in=scope.organisation_ids)
+        if scope.municipality_id is None:
+            return self.none()
+        return self.filter(municipality_id=scope.municipality_id)
+
+    def editable_by(self, user):
+        """Staff keep every organisation of their municipality; see also `contact_editable_by`."""
+        scope = access.scope_for(user)
+        if scope.is_admin:
+            return self
+        if scope.is_staff:
+            return self.filter(municipality_id=scope.municipality_id)
+        return self.none()
+
+    def contact_editable_by(self, user):
+        """Who may update address, e-mail, phone and contact persons: staff, and the
+        organisation's own representatives."""
+        scope = access.scope_for(user)
+        if scope.is_representative:
+            return self.filter(pk__in=scope.organisation_ids)
+        return self.editable_by(user)
+
+
+class Organisation(models.Model):
+    class LegalForm(models.TextChoices):
+        NON_PROFIT = "ideell_forening", _("non-profit association (ideell förening)")
+        FOUNDATION = "stiftelse", _("foundation (stiftelse)")
+        RELIGIOUS = "trossamfund", _("registered religious community (registrerat trossamfund)")
+        ECONOMIC = "ekonomisk_forening", _("economic association (ekonomisk förening)")
+        USER_ASSOCIATION = "brukarforening", _("user association (brukarförening)")
+        OTHER = "annan", _("other")
+
+    # The first digits of the organisation number each legal form is expected to have.
+    EXPECTED_GROUPS = {
+        LegalForm.NON_PROFIT: "8",
+        LegalForm.FOUNDATION: "8",
+        LegalForm.USER_ASSOCIATION: "8",
+        LegalForm.RELIGIOUS: "28",
+        LegalForm.ECONOMIC: "7",
+    }
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        help_text=_("NNNNNN-NNNN. Leave empty for an informal network without one."),
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=30, choices=LegalForm.choices, default=LegalForm.NON_PROFIT
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="organisations", verbose_name=_("target groups")
+    )
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="organisations", verbose_name=_("areas")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["municipality"])
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "org_number"],
+                condition=~Q(org_number=""),
+                name="organisation_unique_org_number",
+                violation_error_message=_(
+                    "Another organisation in the municipality has this organisation number."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["org_number"], name="organisation_org_number")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation_detail", args=[self.pk])
+
+    def clean(self):
+        if self.org_number:
+            try:
+                self.org_number = orgnr.normalise(self.org_number)
+            except ValidationError as error:
+                raise ValidationError({"org_number": error.messages}) from None
+
+    @property
+    def org_number_group(self):
+        return orgnr.group_of(self.org_number)
+
+    @property
+    def legal_form_mismatch(self):
+        """True when the number's first digit does not fit the chosen legal form."""
+        expected = self.EXPECTED_GROUPS.get(self.legal_form)
+        return bool(self.org_number and expected and self.org_number[0] not in expected)
+
+    @property
+    def address_lines(self):
+        return [
+            line
+            for line in (self.street_address, f"{self.postal_code} {self.city}".strip())
+            if line
+        ]
+
+
+class Representative(models.Model):
+    """A user who speaks for an organisation (organisationsföreträdare)."""
+
+    class Authorisation(models.TextChoices):
+        SIGNATORY = "firmatecknare", _("authorised signatory (firmatecknare)")
+        PROXY = "fullmakt", _("power of attorney (fullmakt)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="representations",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name=_("organisation"),
+    )
+    authorisation = models.CharField(
+        _("authorised by"), max_length=20, choices=Authorisation.choices
+    )
+    since = models.DateField(_("since"))
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="representative_unique_user_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation}"
+
+    def clean(self):
+        if not (self.user_id and self.organisation_id):
+            return
+        if self.user.role != "representative":
+            raise ValidationError(
+                {"user": _("Only a user with the role organisation representative can be linked.")}
+            )
+        if self.user.municipality_id != self.organisation.municipality_id:
+            raise ValidationError({"user": _("The user belongs to another municipality.")})
+
+
+class ContactPersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see contact persons; a representative sees their own organisation's."""
+        scope = access.scope_for(user)
+        if scope.is_admin:
+            return self
+        if scope.is_staff:
+            return self.filter(organisation__municipality_id=scope.municipality_id)
+        if scope.is_representative:
+            return self.filter(organisation_id__in=scope.organisation_ids)
+        return self.none()
+
+    def editable_by(self, user):
+        return self.filter(organisation__in=Organisation.objects.contact_editable_by(user))
+
+
+class ContactPerson(models.Model):
+    """Personal data: kept to what contact needs, with its legal basis, removable."""
+
+    class LegalBasis(models.TextChoices):
+        PUBLIC_TASK = "allmant_intresse", _("task in the public interest")
+        CONTRACT = "avtal", _("agreement with the organisation")
+        LEGITIMATE_INTEREST = "berattigat_intresse", _("legitimate interest")
+        CONSENT = "samtycke", _("consent")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(
+        _("role"), max_length=100, blank=True, help_text=_("E.g. chair or operations manager.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=30,
+        choices=LegalBasis.choices,
+        default=LegalBasis.PUBLIC_TASK,
+        help_text=_("Why the municipality may store this person's details (GDPR)."),
+    )
+    is_protected = models.BooleanField(
+        _("protected personal data"),
+        default=False,
+        help_text=_("Protected identity: never sent e-mail or invitations from the register."),
+    )
+
+    history = HistoricalRecords()
+    objects = ContactPersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = access.scope_for(user)
+        if scope.is_admin:
+            return self
+        if scope.is_staff or scope.is_auditor:
+            return self.filter(run_by__municipality_id=scope.municipality_id)
+        if scope.is_elected:
+            return self.filter(decided_by_id__in=scope.committee_ids)
+        if scope.is_representative:
+            return self.filter(parties__in=scope.organisation_ids).distinct()
+        return self.none()
+
+    def editable_by(self, user):
+        """Staff change the agreements their förvaltning runs or its nämnder decided."""
+        scope = access.scope_for(user)
+        if scope.is_admin:
+            return self
+        if scope.is_staff:
+            return self.filter(
+                Q(run_by_id__in=scope.staff_body_ids) | Q(decided_by_id__in=scope.staff_body_ids)
+            )
+        return self.none()
+
+    def for_table(self):
+        return (
+            self.select_related("decided_by", "run_by")
+            .prefetch_related("parties")
+            .annotate(last_follow_up_year=Max("follow_ups__year"))
+        )
+
+    def with_status(self, status, today=None):
+        """Filter by the status derived from dates (see Partnership.status_on)."""
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+        running = Q(start_date__lte=today, end_date__gte=today)
+        expiring = running & (Q(end_date__lte=soon) | Q(last_notice_date__lt=today))
+        return self.filter(
+            {
+                Partnership.Status.PLANNED: Q(start_date__gt=today),
+                Partnership.Status.ACTIVE: running & ~expiring,
+                Partnership.Status.EXPIRING: expiring,
+                Partnership.Status.ENDED: Q(end_date__lt=today),
+            }[status]
+        )
+
+
+class Partnership(models.Model):
+    """An IOP agreement (idéburet offentligt partnerskap)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ACTIVE = "active", _("active")
+        EXPIRING = "expiring", _("expiring")
+        ENDED = "ended", _("ended")
+
+    class StateAid(models.TextChoices):
+        NOT_ASSESSED = "ej_bedomd", _("not yet assessed")
+        NONE = "ingen", _("no state-aid issue")
+        DE_MINIMIS = "de_minimis", _("de minimis aid")
+        SGEI = "sgei", _("service of general economic interest (SGEI)")
+
+    title = models.CharField(_("title"), max_length=200)
+    case_number = models.CharField(
+        _("case number"),
+        max_length=50,
+        blank=True,
+        help_text=_("Diarienummer, e.g. ASN-2023-12667."),
+    )
+    parties = models.ManyToManyField(
+        Organisation, related_name="partnerships", verbose_name=_("parties")
+    )
+    decided_by = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        related_name="decided_partnerships",
+        limit_choices_to={"kind": Body.Kind.COMMITTEE},
+        verbose_name=_("decided by (committee)"),
+    )
+    run_by = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        related_name="run_partnerships",
+        limit_choices_to={"kind": Body.Kind.ADMINISTRATION},
+        verbose_name=_("run by (administration)"),
+    )
+    purpose = models.TextField(_("purpose"))
+    activities = models.CharField(
+        _("activities"),
+        max_length=300,
+        blank=True,
+        help_text=_("Comma-separated, e.g. värmestuga, Crossroads, Vinternatt."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    yearly_compensation = models.PositiveIntegerField(
+        _("yearly compensation (kr)"), default=0, help_text=_("Whole kronor per year.")
+    )
+    notice_period_months = models.PositiveSmallIntegerField(
+        _("notice period (months)"),
+        default=3,
+        help_text=_("Uppsägningstid: notice must be given this many months before the end date."),
+    )
+    extension_option = models.BooleanField(
+        _("may be extended"), default=False, help_text=_("Förlängningsoption.")
+    )
+    extension_terms = models.CharField(_("extension terms"), max_length=200, blank=True)
+    municipality_contribution = models.TextField(
+        _("the municipality contributes"),
+        blank=True,
+        help_text=_("Money, premises, staff time …"),
+    )
+    organisation_contribution = models.TextField(
+        _("the organisations contribute"),
+        blank=True,
+        help_text=_("Volunteer time, premises, own funds … per organisation."),
+    )
+    state_aid = models.CharField(
+        _("state-aid assessment"),
+        max_length=20,
+        choices=StateAid.choices,
+        default=StateAid.NOT_ASSESSED,
+    )
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewed_by",
+        verbose_name=_("renews agreement"),
+    )
+    # Derived from end_date and notice_period_months on save, stored so lists can filter.
+    last_notice_date = models.DateField(_("last day to give notice"), editable=False)
+
+    history = HistoricalRecords(excluded_fields=["last_notice_date"])
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("IOP agreement")
+        verbose_name_plural = _("IOP agreements")
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="partnership_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_compensation__gte=0),
+                name="partnership_compensation_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["end_date"], name="partnership_end_date")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnership_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.decided_by_id and self.decided_by.kind != Body.Kind.COMMITTEE:
+            errors["decided_by"] = _("An agreement is decided by a committee (nämnd).")
+        if self.run_by_id and self.run_by.kind != Body.Kind.ADMINISTRATION:
+            errors["run_by"] = _("An agreement is run by an administration (förvaltning).")
+        if (
+            self.decided_by_id
+            and self.run_by_id
+            and self.decided_by.municipality_id != self.run_by.municipality_id
+        ):
+            errors["run_by"] = _(
+                "The committee and the administration must be of one municipality."
+            )
+        if self.renews_id and self.pk and self.renews_id == self.pk:
+            errors["renews"] = _("An agreement cannot renew itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.last_notice_date = self.end_date - relativedelta(months=self.notice_period_months)
+        super().save(*args, **kwargs)
+
+    @property
+    def municipality(self):
+        return self.run_by.municipality
+
+    @property
+    def activity_list(self):
+        return [a.strip() for a in self.activities.split(",") if a.strip()]
+
+    def status_on(self, today=None):
+        today = today or timezone.localdate()
+        if today < self.start_date:
+            return self.Status.PLANNED
+        if today > self.end_date:
+            return self.Status.ENDED
+        notice = self.end_date - relativedelta(months=self.notice_period_months)
+        if (self.end_date - today).days <= EXPIRING_WITHIN_DAYS or today > notice:
+            return self.Status.EXPIRING
+        return self.Status.ACTIVE
+
+    @property
+    def status(self):
+        return self.status_on()
+
+    def follow_up_overdue_on(self, today=None, last_year_followed_up=None):
+        """An agreement running now and last year needs a follow-up for last year."""
+        today = today or timezone.localdate()
+        if self.status_on(today) not in (self.Status.ACTIVE, self.Status.EXPIRING):
+            return False
+        past_year = today.year - 1
+        if self.start_date.year > past_year:
+            return False
+        if last_year_followed_up is None:
+            last_year_followed_up = getattr(self, "last_follow_up_year", None)
+            if last_year_followed_up is None and not hasattr(self, "last_follow_up_year"):
+                last_year_followed_up = self.follow_ups.aggregate(y=Max("year"))["y"]
+        return (last_year_followed_up or 0) < past_year
+
+    @property
+    def follow_up_overdue(self):
+        return self.follow_up_overdue_on()
+
+    def renewal_chain(self):
+        """Every agreement in this one's line, oldest first."""
+        chain, seen = [self], {self.pk}
+        earlier = self.renews
+        while earlier is not None and earlier.pk not in seen:
+            chain.insert(0, earlier)
+            seen.add(earlier.pk)
+            earlier = earlier.renews
+        later = self.renewed_by.order_by("start_date").first()
+        while later is not None and later.pk not in seen:
+            chain.append(later)
+            seen.add(later.pk)
+            later = later.renewed_by.order_by("start_date").first()
+        return chain
+
+
+class FollowUp(models.Model):
+    """The yearly quality follow-up (kvalitetsuppföljning) of an agreement."""
+
+    class Assessment(models.TextChoices):
+        GOOD = "god", _("good")
+        NEEDS_IMPROVEMENT = "behover_forbattras", _("needs improvement")
+        DEFICIENT = "brister", _("deficient")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("IOP agreement"),
+    )
+    date = models.DateField(_("date"))
+    year = models.PositiveSmallIntegerField(_("year followed up"))
+    assessment = models.CharField(_("assessment"), max_length=30, choices=Assessment.choices)
+    summary = models.TextField(_("summary"))
+    next_steps = models.TextField(_("agreed next steps"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year"],
+                name="follow_up_one_per_year",
+                violation_error_message=_("This agreement already has a follow-up for that year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} {self.year}"
+
+
+class ReminderSent(models.Model):
+    """One reminder per agreement, kind and threshold, so a daily run never repeats itself."""
+
+    class Kind(models.TextChoices):
+        ENDING = "ending", _("agreement ends")
+        NOTICE = "notice", _("last day to give notice")
+        FOLLOW_UP = "follow_up", _("follow-up overdue")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=30, help_text="The date or year the reminder is about.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "key"], name="reminder_once_per_threshold"
+            )
+        ]

@@ -6,7 +6,10 @@ förvaltningar so that "another body" is too. One user per role, plus outsiders.
 
 from dataclasses import dataclass
 
+import datetime
+
 from municipality.models import Body, Membership, Municipality, Role, User
+from partners.models import ContactPerson, Organisation, Partnership, Representative
 
 PASSWORD = "test-lösenord-1"
 
@@ -28,6 +31,14 @@ class Cast:
     auditor: User  # revisor in Malmö
     admin: User  # administratör
     kalmar_staff: User  # tjänsteperson in Kalmar
+    org: Organisation  # Malmö organisation the representative speaks for
+    other_org: Organisation  # another Malmö organisation
+    kalmar_org: Organisation
+    contact: ContactPerson  # of org
+    other_contact: ContactPerson  # of other_org
+    partnership: Partnership  # run by ASF, decided by ASN, party org
+    other_partnership: Partnership  # run by Fritidsförvaltningen, party other_org
+    kalmar_partnership: Partnership
 
     USER_KEYS = (
         "staff",
@@ -78,6 +89,22 @@ def build_cast():
     )
     frn, frf = _pair(malmo, "Fritidsnämnden", "Fritidsförvaltningen")
     kalmar_sn, kalmar_soc = _pair(kalmar, "Socialnämnden", "Socialförvaltningen")
+    org = Organisation.objects.create(
+        municipality=malmo, name="Röda Korset Malmö krets", org_number="802002-3431"
+    )
+    other_org = Organisation.objects.create(
+        municipality=malmo, name="Brukarföreningen Malmö", org_number="802480-1238"
+    )
+    kalmar_org = Organisation.objects.create(
+        municipality=kalmar, name="Kalmar Stadsmission", org_number="802011-1129"
+    )
+    representative = _user("representative", Role.REPRESENTATIVE, malmo)
+    Representative.objects.create(
+        user=representative,
+        organisation=org,
+        authorisation="fullmakt",
+        since=datetime.date(2025, 1, 1),
+    )
     return Cast(
         malmo=malmo,
         kalmar=kalmar,
@@ -90,8 +117,32 @@ def build_cast():
         staff=_user("staff", Role.STAFF, malmo, asf),
         other_staff=_user("other_staff", Role.STAFF, malmo, frf),
         elected=_user("elected", Role.ELECTED, malmo, asn),
-        representative=_user("representative", Role.REPRESENTATIVE, malmo),
+        representative=representative,
         auditor=_user("auditor", Role.AUDITOR, malmo),
         admin=_user("admin", Role.ADMIN, None),
         kalmar_staff=_user("kalmar_staff", Role.STAFF, kalmar, kalmar_soc),
+        org=org,
+        other_org=other_org,
+        kalmar_org=kalmar_org,
+        contact=ContactPerson.objects.create(
+            organisation=org, name="Omar Saleh", email="omar@example.se"
+        ),
+        other_contact=ContactPerson.objects.create(organisation=other_org, name="Peter Wall"),
+        partnership=_partnership("IOP Värmestugor", asn, asf, org),
+        other_partnership=_partnership("IOP Fritid", frn, frf, other_org),
+        kalmar_partnership=_partnership("IOP Sysselsättning", kalmar_sn, kalmar_soc, kalmar_org),
     )
+
+
+def _partnership(title, committee, administration, party):
+    partnership = Partnership.objects.create(
+        title=title,
+        decided_by=committee,
+        run_by=administration,
+        purpose="Stöd till personer i hemlöshet.",
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        yearly_compensation=1_000_000,
+    )
+    partnership.parties.add(party)
+    return partnership

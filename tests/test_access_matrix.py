@@ -33,6 +33,38 @@ def public(outcome=PAGE):
     return dict.fromkeys(EVERYONE, outcome)
 
 
+def staff_only():
+    """Creating is for civil servants; everyone else may look but not add."""
+    return {
+        **same_for(FORBIDDEN),
+        "staff": PAGE,
+        "other_staff": PAGE,
+        "kalmar_staff": PAGE,
+    }
+
+
+def org_editors():
+    """The cast's organisation: Malmö staff, its own representative and admins edit it."""
+    return {
+        **same_for(FORBIDDEN),
+        "staff": PAGE,
+        "other_staff": PAGE,
+        "representative": PAGE,
+        "admin": PAGE,
+        "kalmar_staff": NOT_FOUND,
+    }
+
+
+def contact_editors():
+    """Contact persons are not even visible to elected members and auditors."""
+    return {**org_editors(), "elected": NOT_FOUND, "auditor": NOT_FOUND}
+
+
+def partnership_editors():
+    """An agreement of ASF/ASN: only ASF's staff (and admins) change it."""
+    return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
+
+
 # url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
 EXPECTED = {
     "home": (None, same_for(PAGE)),
@@ -41,6 +73,24 @@ EXPECTED = {
         lambda c: {"pk": c.asn.pk},
         {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
     ),
+    "organisation_list": (None, same_for(PAGE)),
+    "organisation_create": (None, staff_only()),
+    "organisation_detail": (
+        lambda c: {"pk": c.org.pk},
+        {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
+    ),
+    "organisation_update": (lambda c: {"pk": c.org.pk}, org_editors()),
+    "contact_create": (lambda c: {"pk": c.org.pk}, org_editors()),
+    "contact_update": (lambda c: {"pk": c.contact.pk}, contact_editors()),
+    "contact_delete": (lambda c: {"pk": c.contact.pk}, contact_editors()),
+    "partnership_list": (None, same_for(PAGE)),
+    "partnership_create": (None, staff_only()),
+    "partnership_detail": (
+        lambda c: {"pk": c.partnership.pk},
+        {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
+    ),
+    "partnership_update": (lambda c: {"pk": c.partnership.pk}, partnership_editors()),
+    "follow_up_create": (lambda c: {"pk": c.partnership.pk}, partnership_editors()),
     "login": (None, public()),
     "logout": (None, same_for(NOT_ALLOWED)),
     "password_change": (None, same_for(PAGE)),

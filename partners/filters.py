@@ -1,0 +1,64 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from municipality.models import Body
+from partners import orgnr
+from partners.models import Area, Organisation, Partnership, TargetGroup
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    legal_form = django_filters.ChoiceFilter(
+        label=_("Legal form"), choices=Organisation.LegalForm.choices
+    )
+    target_groups = django_filters.ModelChoiceFilter(
+        label=_("Target group"), queryset=TargetGroup.objects.all()
+    )
+    areas = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.none())
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "legal_form", "target_groups", "areas", "is_active"]
+
+    def __init__(self, *args, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["q"].field.help_text = _("Name or organisation number")
+        self.filters["areas"].queryset = Area.objects.filter(municipality_id=municipality_id)
+
+    def search(self, queryset, name, value):
+        """Name, or the organisation number written with or without its hyphen."""
+        value = value.strip()
+        if orgnr.looks_like_orgnr(value):
+            digits = orgnr.digits_of(value)[-10:]
+            return queryset.filter(org_number=f"{digits[:6]}-{digits[6:]}")
+        return queryset.filter(Q(name__icontains=value) | Q(org_number__startswith=value))
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Partnership.Status.choices, method="filter_status"
+    )
+    run_by = django_filters.ModelChoiceFilter(label=_("Run by"), queryset=Body.objects.none())
+
+    class Meta:
+        model = Partnership
+        fields = ["q", "status", "run_by"]
+
+    def __init__(self, *args, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["q"].field.help_text = _("Title, case number or party")
+        self.filters["run_by"].queryset = Body.objects.filter(
+            municipality_id=municipality_id, kind=Body.Kind.ADMINISTRATION
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        matching = Q(title__icontains=value) | Q(case_number__icontains=value)
+        parties = Partnership.objects.filter(parties__name__icontains=value).values("pk")
+        return queryset.filter(matching | Q(pk__in=parties))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value)

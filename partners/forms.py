@@ -1,0 +1,191 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipality import access
+from municipality.models import Body
+from partners import orgnr
+from partners.models import Area, ContactPerson, FollowUp, Organisation, Partnership
+
+
+class DateInput(forms.DateInput):
+    """A plain text field showing ÅÅÅÅ-MM-DD: a browser date picker would show the
+    browser's own format (often month/day) instead of ISO."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": _("YYYY-MM-DD"), "inputmode": "numeric", **(attrs or {})},
+            format="%Y-%m-%d",
+        )
+
+
+def formfield_for(model_field, **kwargs):
+    """A web address typed without a scheme is taken to be https://."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class CrispyModelForm(forms.ModelForm):
+    """Bootstrap 5 layout from crispy; the template supplies <form> and the buttons."""
+
+    formfield_callback = formfield_for
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OrganisationForm(CrispyModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "org_number",
+            "legal_form",
+            "street_address",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "website",
+            "target_groups",
+            "areas",
+            "is_active",
+            "notes",
+        ]
+        widgets = {
+            "target_groups": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        self.fields["areas"].queryset = Area.objects.filter(municipality=municipality)
+
+    def clean_org_number(self):
+        value = self.cleaned_data["org_number"].strip()
+        if not value:
+            return ""
+        number = orgnr.normalise(value)
+        taken = Organisation.objects.filter(
+            municipality=self.instance.municipality, org_number=number
+        ).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(
+                _("%(name)s already has this organisation number.") % {"name": taken.first().name}
+            )
+        return number
+
+
+class OrganisationContactForm(CrispyModelForm):
+    """What an organisation's own representative may keep up to date."""
+
+    class Meta:
+        model = Organisation
+        fields = ["street_address", "postal_code", "city", "email", "phone", "website"]
+
+
+class ContactPersonForm(CrispyModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "role", "email", "phone", "legal_basis", "is_protected"]
+
+
+class PartnershipForm(CrispyModelForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "title",
+            "case_number",
+            "parties",
+            "decided_by",
+            "run_by",
+            "purpose",
+            "activities",
+            "start_date",
+            "end_date",
+            "yearly_compensation",
+            "notice_period_months",
+            "extension_option",
+            "extension_terms",
+            "municipality_contribution",
+            "organisation_contribution",
+            "state_aid",
+            "renews",
+        ]
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "parties": forms.SelectMultiple(attrs={"size": 8}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "municipality_contribution": forms.Textarea(attrs={"rows": 2}),
+            "organisation_contribution": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "parties": {"required": _("Choose at least one organisation as a party.")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = access.scope_for(user)
+        municipality_id = (
+            self.instance.run_by.municipality_id
+            if self.instance.run_by_id
+            else scope.municipality_id
+        )
+        bodies = Body.objects.filter(municipality_id=municipality_id)
+        self.fields["parties"].queryset = Organisation.objects.filter(
+            municipality_id=municipality_id
+        )
+        self.fields["decided_by"].queryset = bodies.filter(kind=Body.Kind.COMMITTEE)
+        administrations = bodies.filter(kind=Body.Kind.ADMINISTRATION)
+        if not scope.is_admin:
+            administrations = administrations.filter(
+                Q(pk__in=scope.staff_body_ids) | Q(pk=self.instance.run_by_id)
+            )
+        self.fields["run_by"].queryset = administrations
+        self.fields["renews"].queryset = Partnership.objects.filter(
+            run_by__municipality_id=municipality_id
+        ).exclude(pk=self.instance.pk)
+        self.fields["yearly_compensation"].min_value = 0
+        self.fields["parties"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+
+
+class FollowUpForm(CrispyModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["date", "year", "assessment", "summary", "next_steps"]
+        widgets = {
+            "date": DateInput,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        if not self.is_bound and not self.instance.pk:
+            today = timezone.localdate()
+            self.initial.setdefault("date", today)
+            self.initial.setdefault("year", today.year - 1)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        partnership = self.instance.partnership
+        if not partnership.start_date.year <= year <= partnership.end_date.year:
+            raise ValidationError(_("The year must fall within the agreement's period."))
+        if (
+            FollowUp.objects.filter(partnership=partnership, year=year)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise ValidationError(_("This agreement already has a follow-up for that year."))
+        return year

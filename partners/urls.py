@@ -1,0 +1,22 @@
+from django.urls import path
+
+from partners import views
+
+urlpatterns = [
+    path("organisationer/", views.organisation_list, name="organisation_list"),
+    path("organisationer/ny/", views.organisation_create, name="organisation_create"),
+    path("organisationer/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisationer/<int:pk>/andra/", views.organisation_update, name="organisation_update"),
+    path(
+        "organisationer/<int:pk>/kontaktpersoner/ny/",
+        views.contact_create,
+        name="contact_create",
+    ),
+    path("kontaktpersoner/<int:pk>/andra/", views.contact_update, name="contact_update"),
+    path("kontaktpersoner/<int:pk>/ta-bort/", views.contact_delete, name="contact_delete"),
+    path("iop/", views.partnership_list, name="partnership_list"),
+    path("iop/nytt/", views.partnership_create, name="partnership_create"),
+    path("iop/<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path("iop/<int:pk>/andra/", views.partnership_update, name="partnership_update"),
+    path("iop/<int:pk>/uppfoljning/ny/", views.follow_up_create, name="follow_up_create"),
+]

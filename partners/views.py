@@ -1,0 +1,268 @@
+from django.contrib import messages
+from django.db.models import Max, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from municipality import access, history
+from partners.contacts import remove_contact_person
+from partners.filters import OrganisationFilter, PartnershipFilter
+from partners.forms import (
+    ContactPersonForm,
+    FollowUpForm,
+    OrganisationContactForm,
+    OrganisationForm,
+    PartnershipForm,
+)
+from partners.models import ContactPerson, Organisation, Partnership, Representative
+from partners.tables import OrganisationTable, PartnershipTable
+
+PER_PAGE = 25
+
+
+def may_see_history(user):
+    scope = access.scope_for(user)
+    return scope.is_staff or scope.is_auditor or scope.is_admin
+
+
+def organisation_list(request):
+    scope = access.scope_for(request.user)
+    organisations = Organisation.objects.visible_to(request.user).prefetch_related(
+        "target_groups", "areas"
+    )
+    filterset = OrganisationFilter(
+        request.GET, queryset=organisations, municipality_id=scope.municipality_id
+    )
+    table = OrganisationTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "partners/organisation_list.html",
+        {"filter": filterset, "table": table, "may_create": scope.is_staff},
+    )
+
+
+def organisation_detail(request, pk):
+    user = request.user
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(user).prefetch_related(
+            "target_groups",
+            "areas",
+            Prefetch("representatives", queryset=Representative.objects.select_related("user")),
+        ),
+        pk=pk,
+    )
+    partnerships = (
+        Partnership.objects.visible_to(user)
+        .filter(parties=organisation)
+        .for_table()
+        .order_by("-start_date")
+    )
+    contacts = ContactPerson.objects.visible_to(user).filter(organisation=organisation)
+    may_edit_contacts = (
+        Organisation.objects.contact_editable_by(user).filter(pk=organisation.pk).exists()
+    )
+    context = {
+        "organisation": organisation,
+        "partnerships": partnerships,
+        "contacts": contacts,
+        "show_contacts": access.scope_for(user).is_staff
+        or access.scope_for(user).is_admin
+        or organisation.pk in access.scope_for(user).organisation_ids,
+        "may_edit": Organisation.objects.editable_by(user).filter(pk=organisation.pk).exists(),
+        "may_edit_contacts": may_edit_contacts,
+        "history": None,
+    }
+    if may_see_history(user):
+        context["history"] = history.entries(
+            Organisation.history.filter(id=organisation.pk)
+        ) + history.entries(
+            ContactPerson.history.filter(organisation_id=organisation.pk),
+            title=lambda record: _("Contact person %(name)s") % {"name": record.name},
+        )
+        context["history"].sort(key=lambda entry: entry.when, reverse=True)
+    return render(request, "partners/organisation_detail.html", context)
+
+
+def organisation_create(request):
+    scope = access.scope_for(request.user)
+    access.require(scope.is_staff)
+    form = OrganisationForm(request.POST or None, municipality=request.user.municipality)
+    if form.is_valid():
+        organisation = form.save()
+        messages.success(request, _("The organisation was saved."))
+        warn_about_legal_form(request, organisation)
+        return redirect("organisation_detail", organisation.pk)
+    return render(request, "partners/organisation_form.html", {"form": form})
+
+
+def organisation_update(request, pk):
+    user = request.user
+    scope = access.scope_for(user)
+    organisation = access.object_for_change(
+        Organisation.objects.visible_to(user),
+        Organisation.objects.contact_editable_by(user),
+        pk=pk,
+    )
+    if scope.is_representative:
+        form = OrganisationContactForm(request.POST or None, instance=organisation)
+    else:
+        form = OrganisationForm(
+            request.POST or None, instance=organisation, municipality=organisation.municipality
+        )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The organisation was saved."))
+        warn_about_legal_form(request, organisation)
+        return redirect("organisation_detail", organisation.pk)
+    return render(
+        request, "partners/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+def warn_about_legal_form(request, organisation):
+    if organisation.legal_form_mismatch:
+        messages.warning(
+            request,
+            _(
+                "Check the legal form: the organisation number %(number)s belongs to "
+                "%(group)s, which does not match “%(form)s”."
+            )
+            % {
+                "number": organisation.org_number,
+                "group": organisation.org_number_group,
+                "form": organisation.get_legal_form_display(),
+            },
+        )
+
+
+def contact_create(request, pk):
+    organisation = access.object_for_change(
+        Organisation.objects.visible_to(request.user),
+        Organisation.objects.contact_editable_by(request.user),
+        pk=pk,
+    )
+    form = ContactPersonForm(request.POST or None)
+    if form.is_valid():
+        form.instance.organisation = organisation
+        form.save()
+        messages.success(request, _("The contact person was saved."))
+        return redirect("organisation_detail", organisation.pk)
+    return render(
+        request, "partners/contact_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+def contact_update(request, pk):
+    contact = access.object_for_change(
+        ContactPerson.objects.visible_to(request.user).select_related("organisation"),
+        ContactPerson.objects.editable_by(request.user),
+        pk=pk,
+    )
+    form = ContactPersonForm(request.POST or None, instance=contact)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The contact person was saved."))
+        return redirect("organisation_detail", contact.organisation_id)
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "organisation": contact.organisation, "contact": contact},
+    )
+
+
+def contact_delete(request, pk):
+    contact = access.object_for_change(
+        ContactPerson.objects.visible_to(request.user).select_related("organisation"),
+        ContactPerson.objects.editable_by(request.user),
+        pk=pk,
+    )
+    if request.method == "POST":
+        organisation_id = contact.organisation_id
+        remove_contact_person(contact)
+        messages.success(request, _("The contact person was removed, from the history too."))
+        return redirect("organisation_detail", organisation_id)
+    return render(request, "partners/contact_confirm_delete.html", {"contact": contact})
+
+
+def partnership_list(request):
+    scope = access.scope_for(request.user)
+    partnerships = Partnership.objects.visible_to(request.user).for_table()
+    filterset = PartnershipFilter(
+        request.GET, queryset=partnerships, municipality_id=scope.municipality_id
+    )
+    table = PartnershipTable(filterset.qs, order_by=request.GET.get("sort", "-start_date"))
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "partners/partnership_list.html",
+        {"filter": filterset, "table": table, "may_create": scope.is_staff},
+    )
+
+
+def partnership_detail(request, pk):
+    user = request.user
+    partnership = get_object_or_404(
+        Partnership.objects.visible_to(user)
+        .select_related("decided_by", "run_by", "renews")
+        .prefetch_related("parties", "follow_ups")
+        .annotate(last_follow_up_year=Max("follow_ups__year")),
+        pk=pk,
+    )
+    context = {
+        "partnership": partnership,
+        "chain": partnership.renewal_chain(),
+        "may_edit": Partnership.objects.editable_by(user).filter(pk=partnership.pk).exists(),
+        "history": None,
+    }
+    if may_see_history(user):
+        context["history"] = history.entries(
+            Partnership.history.filter(id=partnership.pk)
+        ) + history.entries(
+            partnership.follow_ups.model.history.filter(partnership_id=partnership.pk),
+            title=lambda record: _("Follow-up %(year)s") % {"year": record.year},
+        )
+        context["history"].sort(key=lambda entry: entry.when, reverse=True)
+    return render(request, "partners/partnership_detail.html", context)
+
+
+def partnership_create(request):
+    access.require(access.scope_for(request.user).is_staff)
+    form = PartnershipForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        partnership = form.save()
+        messages.success(request, _("The agreement was saved."))
+        return redirect("partnership_detail", partnership.pk)
+    return render(request, "partners/partnership_form.html", {"form": form})
+
+
+def partnership_update(request, pk):
+    partnership = access.object_for_change(
+        Partnership.objects.visible_to(request.user),
+        Partnership.objects.editable_by(request.user),
+        pk=pk,
+    )
+    form = PartnershipForm(request.POST or None, instance=partnership, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The agreement was saved."))
+        return redirect("partnership_detail", partnership.pk)
+    return render(
+        request, "partners/partnership_form.html", {"form": form, "partnership": partnership}
+    )
+
+
+def follow_up_create(request, pk):
+    partnership = access.object_for_change(
+        Partnership.objects.visible_to(request.user),
+        Partnership.objects.editable_by(request.user),
+        pk=pk,
+    )
+    form = FollowUpForm(request.POST or None, partnership=partnership)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The follow-up was saved."))
+        return redirect("partnership_detail", partnership.pk)
+    return render(
+        request, "partners/follow_up_form.html", {"form": form, "partnership": partnership}
+    )
