@@ -4,13 +4,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from municipality.money import KronorField, format_kronor
+
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
 
 
 @dataclass
 class Change:
     label: str
-    old: str
+    old: str | None  # None when the object was created
     new: str
 
 
@@ -26,6 +28,8 @@ class Entry:
 def _display(record, model_field, value):
     if value in (None, ""):
         return "–"
+    if isinstance(model_field, KronorField):
+        return format_kronor(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
@@ -36,7 +40,7 @@ def _display(record, model_field, value):
     return str(value)
 
 
-def entries(history, title=str):
+def entries(history, title=lambda record: str(record.instance)):
     """Newest first: who did what and when, with old → new for each field changed.
 
     `history` is a queryset of historical records (possibly of several objects of one
@@ -64,7 +68,7 @@ def entries(history, title=str):
             entry.changes.append(
                 Change(
                     label=str(model_field.verbose_name),
-                    old=_display(before, model_field, old) if before is not None else "–",
+                    old=_display(before, model_field, old) if before is not None else None,
                     new=_display(record, model_field, new),
                 )
             )

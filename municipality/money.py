@@ -1,5 +1,6 @@
 """Amounts of money: whole kronor, written the Swedish way (1 234 567 kr)."""
 
+from django.db import models
 from django.utils.formats import number_format
 
 
@@ -15,3 +16,8 @@ def format_number(value):
     if value is None or value == "":
         return ""
     return number_format(value, use_l10n=True, force_grouping=True)
+
+
+class KronorField(models.PositiveBigIntegerField):
+    """An amount in whole kronor, never negative. History, tables and exports know to
+    write it as `1 234 567 kr`."""

@@ -10,13 +10,20 @@ from partners.models import Area, Organisation, Partnership, TargetGroup
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     legal_form = django_filters.ChoiceFilter(
-        label=_("Legal form"), choices=Organisation.LegalForm.choices
+        label=_("Legal form"), choices=Organisation.LegalForm.choices, empty_label=_("All")
     )
     target_groups = django_filters.ModelChoiceFilter(
-        label=_("Target group"), queryset=TargetGroup.objects.all()
+        label=_("Target group"), queryset=TargetGroup.objects.all(), empty_label=_("All")
     )
-    areas = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.none())
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    areas = django_filters.ModelChoiceFilter(
+        label=_("Area"), queryset=Area.objects.none(), empty_label=_("All")
+    )
+    is_active = django_filters.TypedChoiceFilter(
+        label=_("Active"),
+        choices=[("1", _("Active")), ("0", _("Inactive"))],
+        coerce=lambda value: value == "1",
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = Organisation

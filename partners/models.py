@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from municipality import access
 from municipality.models import Body, Municipality
+from municipality.money import KronorField
 from partners import orgnr
 
 EXPIRING_WITHIN_DAYS = 90
@@ -384,7 +385,7 @@ class Partnership(models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    yearly_compensation = models.PositiveIntegerField(
+    yearly_compensation = KronorField(
         _("yearly compensation (kr)"), default=0, help_text=_("Whole kronor per year.")
     )
     notice_period_months = models.PositiveSmallIntegerField(
