@@ -18,10 +18,10 @@ class OrganisationFilter(django_filters.FilterSet):
     areas = django_filters.ModelChoiceFilter(
         label=_("Area"), queryset=Area.objects.none(), empty_label=_("All")
     )
-    is_active = django_filters.TypedChoiceFilter(
+    is_active = django_filters.ChoiceFilter(
         label=_("Active"),
         choices=[("1", _("Active")), ("0", _("Inactive"))],
-        coerce=lambda value: value == "1",
+        method="filter_active",
         empty_label=_("All"),
     )
 
@@ -41,6 +41,9 @@ class OrganisationFilter(django_filters.FilterSet):
             digits = orgnr.digits_of(value)[-10:]
             return queryset.filter(org_number=f"{digits[:6]}-{digits[6:]}")
         return queryset.filter(Q(name__icontains=value) | Q(org_number__startswith=value))
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "1")
 
 
 class PartnershipFilter(django_filters.FilterSet):

@@ -23,8 +23,15 @@ def test_elected_scope_is_their_committee(cast):
     assert scope.staff_body_ids == frozenset()
 
 
+def test_representative_scope_is_their_organisation(cast):
+    scope = access.scope_for(cast.representative)
+    assert scope.is_representative
+    assert scope.organisation_ids == {cast.org.pk}
+    assert scope.staff_body_ids == scope.committee_ids == set()
+
+
 def test_other_roles_have_no_bodies(cast):
-    for user in (cast.representative, cast.auditor, cast.admin):
+    for user in (cast.auditor, cast.admin):
         scope = access.scope_for(user)
         assert scope.staff_body_ids == scope.committee_ids == scope.organisation_ids == set()
     assert access.scope_for(cast.auditor).is_auditor
