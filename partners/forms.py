@@ -33,8 +33,6 @@ def formfield_for(model_field, **kwargs):
 class CrispyModelForm(forms.ModelForm):
     """Bootstrap 5 layout from crispy; the template supplies <form> and the buttons."""
 
-    formfield_callback = formfield_for
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -44,6 +42,7 @@ class CrispyModelForm(forms.ModelForm):
 class OrganisationForm(CrispyModelForm):
     class Meta:
         model = Organisation
+        formfield_callback = formfield_for
         fields = [
             "name",
             "org_number",
@@ -90,6 +89,7 @@ class OrganisationContactForm(CrispyModelForm):
 
     class Meta:
         model = Organisation
+        formfield_callback = formfield_for
         fields = ["street_address", "postal_code", "city", "email", "phone", "website"]
 
 

@@ -447,6 +447,10 @@ class Partnership(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.last_notice_date = self.end_date - relativedelta(months=self.notice_period_months)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("partnership_detail", args=[self.pk])
 
@@ -470,10 +474,6 @@ class Partnership(models.Model):
             errors["renews"] = _("An agreement cannot renew itself.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.last_notice_date = self.end_date - relativedelta(months=self.notice_period_months)
-        super().save(*args, **kwargs)
 
     @property
     def municipality(self):
@@ -592,3 +592,6 @@ class ReminderSent(models.Model):
                 fields=["partnership", "kind", "key"], name="reminder_once_per_threshold"
             )
         ]
+
+    def __str__(self):
+        return f"{self.partnership} {self.kind} {self.key}"

@@ -4,9 +4,8 @@ Two municipalities so that "another municipality" is always at hand; in Malmö t
 förvaltningar so that "another body" is too. One user per role, plus outsiders.
 """
 
-from dataclasses import dataclass
-
 import datetime
+from dataclasses import dataclass
 
 from municipality.models import Body, Membership, Municipality, Role, User
 from partners.models import ContactPerson, Organisation, Partnership, Representative
