@@ -49,9 +49,14 @@ class OrganisationFilter(django_filters.FilterSet):
 class PartnershipFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Partnership.Status.choices, method="filter_status"
+        label=_("Status"),
+        choices=Partnership.Status.choices,
+        method="filter_status",
+        empty_label=_("All"),
     )
-    run_by = django_filters.ModelChoiceFilter(label=_("Run by"), queryset=Body.objects.none())
+    run_by = django_filters.ModelChoiceFilter(
+        label=_("Run by"), queryset=Body.objects.none(), empty_label=_("All")
+    )
 
     class Meta:
         model = Partnership

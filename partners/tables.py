@@ -49,8 +49,8 @@ class PartnershipTable(tables.Table):
     title = tables.Column(linkify=True, verbose_name=_("Title"))
     parties = tables.ManyToManyColumn(verbose_name=_("Parties"), orderable=False)
     run_by = tables.Column(verbose_name=_("Run by"))
-    start_date = tables.DateColumn(verbose_name=_("Start"))
-    end_date = tables.DateColumn(verbose_name=_("End"))
+    start_date = tables.DateColumn(verbose_name=_("Start"), attrs={"td": {"class": "text-nowrap"}})
+    end_date = tables.DateColumn(verbose_name=_("End"), attrs={"td": {"class": "text-nowrap"}})
     yearly_compensation = tables.Column(
         verbose_name=_("Per year"),
         attrs={"td": {"class": "amount"}, "th": {"class": "amount"}},

@@ -62,25 +62,26 @@ def organisation_detail(request, pk):
     may_edit_contacts = (
         Organisation.objects.contact_editable_by(user).filter(pk=organisation.pk).exists()
     )
+    scope = access.scope_for(user)
+    show_contacts = scope.is_staff or scope.is_admin or organisation.pk in scope.organisation_ids
     context = {
         "organisation": organisation,
         "partnerships": partnerships,
         "contacts": contacts,
-        "show_contacts": access.scope_for(user).is_staff
-        or access.scope_for(user).is_admin
-        or organisation.pk in access.scope_for(user).organisation_ids,
+        "show_contacts": show_contacts,
         "may_edit": Organisation.objects.editable_by(user).filter(pk=organisation.pk).exists(),
         "may_edit_contacts": may_edit_contacts,
         "history": None,
     }
     if may_see_history(user):
-        context["history"] = history.entries(
-            Organisation.history.filter(id=organisation.pk)
-        ) + history.entries(
-            ContactPerson.history.filter(organisation_id=organisation.pk),
-            title=lambda record: _("Contact person %(name)s") % {"name": record.name},
-        )
-        context["history"].sort(key=lambda entry: entry.when, reverse=True)
+        entries = history.entries(Organisation.history.filter(id=organisation.pk))
+        if show_contacts:
+            # Contact persons are personal data: their history goes only where they do.
+            entries += history.entries(
+                ContactPerson.history.filter(organisation_id=organisation.pk),
+                title=lambda record: _("Contact person %(name)s") % {"name": record.name},
+            )
+        context["history"] = sorted(entries, key=lambda entry: entry.when, reverse=True)
     return render(request, "partners/organisation_detail.html", context)
 
 
