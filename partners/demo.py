@@ -9,6 +9,7 @@ Vinternatt. Kalmar: the IOP with Stadsmissionen on sysselsättning, renewed for
 import datetime
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from municipality.models import Body, Municipality, User
 from partners.models import (
@@ -196,7 +197,7 @@ def build():
                 "org_number": number,
                 "legal_form": form,
                 "city": city,
-                "email": f"info@{name.split()[-1].lower()}.example.se",
+                "email": f"info@{slugify(name)}.example.se",
             },
         )
         if created:

@@ -152,6 +152,10 @@ class PartnershipForm(CrispyModelForm):
                 Q(pk__in=scope.staff_body_ids) | Q(pk=self.instance.run_by_id)
             )
         self.fields["run_by"].queryset = administrations
+        if not self.instance.pk and len(scope.administration_ids) == 1:
+            self.initial.setdefault("run_by", next(iter(scope.administration_ids)))
+            if len(scope.served_committee_ids) == 1:
+                self.initial.setdefault("decided_by", next(iter(scope.served_committee_ids)))
         self.fields["renews"].queryset = Partnership.objects.filter(
             run_by__municipality_id=municipality_id
         ).exclude(pk=self.instance.pk)

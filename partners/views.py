@@ -92,7 +92,6 @@ def organisation_create(request):
     if form.is_valid():
         organisation = form.save()
         messages.success(request, _("The organisation was saved."))
-        warn_about_legal_form(request, organisation)
         return redirect("organisation_detail", organisation.pk)
     return render(request, "partners/organisation_form.html", {"form": form})
 
@@ -114,27 +113,10 @@ def organisation_update(request, pk):
     if form.is_valid():
         form.save()
         messages.success(request, _("The organisation was saved."))
-        warn_about_legal_form(request, organisation)
         return redirect("organisation_detail", organisation.pk)
     return render(
         request, "partners/organisation_form.html", {"form": form, "organisation": organisation}
     )
-
-
-def warn_about_legal_form(request, organisation):
-    if organisation.legal_form_mismatch:
-        messages.warning(
-            request,
-            _(
-                "Check the legal form: the organisation number %(number)s belongs to "
-                "%(group)s, which does not match “%(form)s”."
-            )
-            % {
-                "number": organisation.org_number,
-                "group": organisation.org_number_group,
-                "form": organisation.get_legal_form_display(),
-            },
-        )
 
 
 def contact_create(request, pk):

@@ -49,7 +49,7 @@ def test_wrong_password_gets_a_swedish_message(page):
 def test_english_can_be_chosen_and_is_kept(page):
     call_command("load_demo", quiet_logins=True)
     log_in(page, "tjansteperson")
-    page.get_by_role("button", name="In English").click()
+    page.get_by_role("button", name="In English").click()  # in the footer
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Elin"
     page.get_by_role("link", name="Committees and administrations").click()
