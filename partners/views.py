@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -18,6 +19,14 @@ from partners.models import ContactPerson, Organisation, Partnership, Representa
 from partners.tables import OrganisationTable, PartnershipTable
 
 PER_PAGE = 25
+
+
+def form_page(request, template, form, heading, cancel_url, **context):
+    return render(
+        request,
+        f"partners/{template}.html",
+        {"form": form, "heading": heading, "cancel_url": cancel_url, **context},
+    )
 
 
 def may_see_history(user):
@@ -93,7 +102,9 @@ def organisation_create(request):
         organisation = form.save()
         messages.success(request, _("The organisation was saved."))
         return redirect("organisation_detail", organisation.pk)
-    return render(request, "partners/organisation_form.html", {"form": form})
+    return form_page(
+        request, "organisation_form", form, _("New organisation"), reverse("organisation_list")
+    )
 
 
 def organisation_update(request, pk):
@@ -114,8 +125,12 @@ def organisation_update(request, pk):
         form.save()
         messages.success(request, _("The organisation was saved."))
         return redirect("organisation_detail", organisation.pk)
-    return render(
-        request, "partners/organisation_form.html", {"form": form, "organisation": organisation}
+    return form_page(
+        request,
+        "organisation_form",
+        form,
+        _("Edit %(name)s") % {"name": organisation.name},
+        organisation.get_absolute_url(),
     )
 
 
@@ -131,8 +146,13 @@ def contact_create(request, pk):
         form.save()
         messages.success(request, _("The contact person was saved."))
         return redirect("organisation_detail", organisation.pk)
-    return render(
-        request, "partners/contact_form.html", {"form": form, "organisation": organisation}
+    return form_page(
+        request,
+        "contact_form",
+        form,
+        _("Add contact person"),
+        organisation.get_absolute_url(),
+        organisation=organisation,
     )
 
 
@@ -147,10 +167,13 @@ def contact_update(request, pk):
         form.save()
         messages.success(request, _("The contact person was saved."))
         return redirect("organisation_detail", contact.organisation_id)
-    return render(
+    return form_page(
         request,
-        "partners/contact_form.html",
-        {"form": form, "organisation": contact.organisation, "contact": contact},
+        "contact_form",
+        form,
+        _("Edit contact person"),
+        contact.organisation.get_absolute_url(),
+        organisation=contact.organisation,
     )
 
 
@@ -216,7 +239,9 @@ def partnership_create(request):
         partnership = form.save()
         messages.success(request, _("The agreement was saved."))
         return redirect("partnership_detail", partnership.pk)
-    return render(request, "partners/partnership_form.html", {"form": form})
+    return form_page(
+        request, "partnership_form", form, _("New agreement"), reverse("partnership_list")
+    )
 
 
 def partnership_update(request, pk):
@@ -230,8 +255,12 @@ def partnership_update(request, pk):
         form.save()
         messages.success(request, _("The agreement was saved."))
         return redirect("partnership_detail", partnership.pk)
-    return render(
-        request, "partners/partnership_form.html", {"form": form, "partnership": partnership}
+    return form_page(
+        request,
+        "partnership_form",
+        form,
+        _("Edit %(title)s") % {"title": partnership.title},
+        partnership.get_absolute_url(),
     )
 
 
@@ -246,6 +275,11 @@ def follow_up_create(request, pk):
         form.save()
         messages.success(request, _("The follow-up was saved."))
         return redirect("partnership_detail", partnership.pk)
-    return render(
-        request, "partners/follow_up_form.html", {"form": form, "partnership": partnership}
+    return form_page(
+        request,
+        "follow_up_form",
+        form,
+        _("New follow-up"),
+        partnership.get_absolute_url(),
+        partnership=partnership,
     )
