@@ -14,9 +14,13 @@ ALL_ROLES = frozenset({"staff", "elected", "representative", "auditor", "admin"}
 NAVIGATION = [
     # (url name, label, roles)
     ("home", _("Start"), ALL_ROLES),
+    ("meeting_list", _("Meetings"), ALL_ROLES),
+    ("forum_list", _("Forums"), ALL_ROLES),
+    ("observation_list", _("Raised issues"), ALL_ROLES),
     ("organisation_list", _("Organisations"), ALL_ROLES),
     ("partnership_list", _("IOP agreements"), ALL_ROLES),
-    ("body_list", _("Committees and administrations"), ALL_ROLES),
+    ("body_list", _("Committees"), ALL_ROLES),
+    ("structures_report", _("Dialogue structures"), ALL_ROLES - {"representative"}),
 ]
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.models import Forum
 from municipality import access
 from municipality.models import Body
 from partners import orgnr
@@ -119,6 +120,7 @@ class PartnershipForm(CrispyModelForm):
             "municipality_contribution",
             "organisation_contribution",
             "state_aid",
+            "steering_group",
             "renews",
         ]
         widgets = {
@@ -159,6 +161,12 @@ class PartnershipForm(CrispyModelForm):
         self.fields["renews"].queryset = Partnership.objects.filter(
             run_by__municipality_id=municipality_id
         ).exclude(pk=self.instance.pk)
+        self.fields["steering_group"].queryset = Forum.objects.filter(
+            kind=Forum.Kind.STEERING_GROUP
+        ).filter(
+            Q(owner_committee__municipality_id=municipality_id)
+            | Q(owner_administration__municipality_id=municipality_id)
+        )
         self.fields["yearly_compensation"].min_value = 0
         self.fields["parties"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
 

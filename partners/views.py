@@ -210,7 +210,7 @@ def partnership_detail(request, pk):
     user = request.user
     partnership = get_object_or_404(
         Partnership.objects.visible_to(user)
-        .select_related("decided_by", "run_by", "renews")
+        .select_related("decided_by", "run_by", "renews", "steering_group")
         .prefetch_related("parties", "follow_ups")
         .annotate(last_follow_up_year=Max("follow_ups__year")),
         pk=pk,

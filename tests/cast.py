@@ -7,6 +7,9 @@ förvaltningar so that "another body" is too. One user per role, plus outsiders.
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from dialogues.models import Forum, Invitation, Meeting, Observation
 from municipality.models import Body, Membership, Municipality, Role, User
 from partners.models import ContactPerson, Organisation, Partnership, Representative
 
@@ -38,6 +41,12 @@ class Cast:
     partnership: Partnership  # run by ASF, decided by ASN, party org
     other_partnership: Partnership  # run by Fritidsförvaltningen, party other_org
     kalmar_partnership: Partnership
+    asn_forum: Forum  # ASN's temadagar; org is a member
+    asf_forum: Forum  # ASF's föreningsträffar
+    frf_forum: Forum  # Fritidsförvaltningen's forum; other_org is a member
+    kalmar_forum: Forum
+    meeting: Meeting  # a temadag in asn_forum, org invited and attending
+    observation: Observation  # raised by org at meeting, forwarded to ASN
 
     USER_KEYS = (
         "staff",
@@ -104,6 +113,26 @@ def build_cast():
         authorisation="fullmakt",
         since=datetime.date(2025, 1, 1),
     )
+    asn_forum = _forum("ASN:s temadagar", "temadag", asn, org)
+    asf_forum = _forum("Föreningsträff hemlöshet", "foreningstraff", asf, org)
+    frf_forum = _forum("Fritidsdialog", "samverkansforum", frf, other_org)
+    kalmar_forum = _forum("Styrgrupp IOP", "styrgrupp", kalmar_soc, kalmar_org)
+    meeting = Meeting.objects.create(
+        forum=asn_forum,
+        title="Temadag om hemlöshet",
+        start=timezone.make_aware(datetime.datetime(2026, 3, 12, 9, 0)),
+        end=timezone.make_aware(datetime.datetime(2026, 3, 12, 12, 0)),
+        status="genomfort",
+    )
+    Invitation.objects.create(meeting=meeting, organisation=org, attended=True, people=2)
+    observation = Observation.objects.create(
+        meeting=meeting,
+        organisation=org,
+        text="Fler platser på härbärget behövs vintertid.",
+        forwarded_to=asn,
+        status="vidarebefordrad",
+        feedback_due=datetime.date(2026, 4, 9),
+    )
     return Cast(
         malmo=malmo,
         kalmar=kalmar,
@@ -130,7 +159,21 @@ def build_cast():
         partnership=_partnership("IOP Värmestugor", asn, asf, org),
         other_partnership=_partnership("IOP Fritid", frn, frf, other_org),
         kalmar_partnership=_partnership("IOP Sysselsättning", kalmar_sn, kalmar_soc, kalmar_org),
+        asn_forum=asn_forum,
+        asf_forum=asf_forum,
+        frf_forum=frf_forum,
+        kalmar_forum=kalmar_forum,
+        meeting=meeting,
+        observation=observation,
     )
+
+
+def _forum(name, kind, owner, member):
+    forum = Forum(name=name, kind=kind)
+    forum.owner = owner
+    forum.save()
+    forum.members.add(member)
+    return forum
 
 
 def _partnership(title, committee, administration, party):

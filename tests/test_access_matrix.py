@@ -65,6 +65,17 @@ def partnership_editors():
     return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
 
 
+def forum_readers():
+    """ASN's forum and its meeting: Malmö reads, the representative's organisation is a
+    member; Kalmar does not see it."""
+    return {**same_for(PAGE), "kalmar_staff": NOT_FOUND}
+
+
+def forum_editors():
+    """ASF's staff (ASF serves ASN) and admins change it; other readers get 403."""
+    return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
+
+
 # url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
 EXPECTED = {
     "home": (None, same_for(PAGE)),
@@ -91,6 +102,25 @@ EXPECTED = {
     ),
     "partnership_update": (lambda c: {"pk": c.partnership.pk}, partnership_editors()),
     "follow_up_create": (lambda c: {"pk": c.partnership.pk}, partnership_editors()),
+    "forum_list": (None, same_for(PAGE)),
+    "forum_create": (None, staff_only()),
+    "forum_detail": (lambda c: {"pk": c.asn_forum.pk}, forum_readers()),
+    "forum_update": (lambda c: {"pk": c.asn_forum.pk}, forum_editors()),
+    "meeting_list": (None, same_for(PAGE)),
+    "meeting_calendar": (None, same_for(PAGE)),
+    "meeting_create": (None, {**staff_only(), "elected": PAGE, "admin": PAGE}),
+    "meeting_detail": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
+    "meeting_update": (lambda c: {"pk": c.meeting.pk}, {**forum_editors(), "elected": PAGE}),
+    "meeting_log": (lambda c: {"pk": c.meeting.pk}, forum_editors()),
+    "meeting_minutes": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
+    "observation_list": (None, same_for(PAGE)),
+    "observation_update": (lambda c: {"pk": c.observation.pk}, forum_readers()),
+    "observation_notify": (
+        lambda c: {"pk": c.observation.pk},
+        same_for(NOT_ALLOWED),
+    ),
+    "structures_report": (None, {**same_for(PAGE), "representative": FORBIDDEN}),
+    "structures_workbook": (None, {**same_for(PAGE), "representative": FORBIDDEN}),
     "login": (None, public()),
     "logout": (None, same_for(NOT_ALLOWED)),
     "password_change": (None, same_for(PAGE)),

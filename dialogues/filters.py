@@ -1,0 +1,97 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dialogues.models import Forum, Meeting, Observation
+from municipality.models import Body
+from partners.forms import DateInput
+from partners.models import Organisation
+
+
+def owner_filter(queryset, name, body):
+    prefix = "forum__" if queryset.model is Meeting else ""
+    return queryset.filter(
+        Q(**{f"{prefix}owner_committee": body}) | Q(**{f"{prefix}owner_administration": body})
+    )
+
+
+class ForumFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("Search"), lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Forum.Kind.choices, empty_label=_("All")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=Body.objects.none(), method=owner_filter, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Forum
+        fields = ["name", "kind", "owner"]
+
+    def __init__(self, *args, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = Body.objects.filter(municipality_id=municipality_id)
+
+
+class MeetingFilter(django_filters.FilterSet):
+    forum = django_filters.ModelChoiceFilter(
+        label=_("Forum"), queryset=Forum.objects.none(), empty_label=_("All")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=Body.objects.none(), method=owner_filter, empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), field_name="forum__kind", choices=Forum.Kind.choices, empty_label=_("All")
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        method="filter_organisation",
+        empty_label=_("All"),
+    )
+    after = django_filters.DateFilter(
+        label=_("From"), field_name="start", lookup_expr="date__gte", widget=DateInput
+    )
+    before = django_filters.DateFilter(
+        label=_("To"), field_name="start", lookup_expr="date__lte", widget=DateInput
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["forum", "owner", "kind", "organisation", "after", "before"]
+
+    def __init__(self, *args, user=None, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["forum"].queryset = Forum.objects.visible_to(user)
+        self.filters["owner"].queryset = Body.objects.filter(municipality_id=municipality_id)
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+
+    def filter_organisation(self, queryset, name, organisation):
+        return queryset.filter(invitations__organisation=organisation).distinct()
+
+
+class ObservationFilter(django_filters.FilterSet):
+    body = django_filters.ModelChoiceFilter(
+        label=_("Forwarded to"),
+        field_name="forwarded_to",
+        queryset=Body.objects.none(),
+        empty_label=_("All"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Observation.Status.choices, empty_label=_("All")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Only overdue"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Observation
+        fields = ["body", "status", "overdue"]
+
+    def __init__(self, *args, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["body"].queryset = Body.objects.filter(municipality_id=municipality_id)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset

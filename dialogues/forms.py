@@ -1,0 +1,216 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dialogues.models import Forum, Invitation, Meeting, Observation, default_feedback_due
+from municipality import access
+from municipality.models import Body
+from partners.forms import CrispyModelForm, DateInput, formfield_for
+from partners.models import Area, Organisation
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """ÅÅÅÅ-MM-DD TT:MM in a plain text field, the same in every browser."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": _("YYYY-MM-DD HH:MM"), **(attrs or {})}, format="%Y-%m-%d %H:%M"
+        )
+
+
+def organisations_of(municipality_id):
+    return Organisation.objects.filter(municipality_id=municipality_id, is_active=True)
+
+
+class ForumForm(CrispyModelForm):
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=Body.objects.none(),
+        help_text=_("Exactly one committee (nämnd) or one administration (förvaltning)."),
+    )
+
+    class Meta:
+        model = Forum
+        formfield_callback = formfield_for
+        fields = [
+            "name",
+            "kind",
+            "owner",
+            "cadence",
+            "description",
+            "target_groups",
+            "areas",
+            "members",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "target_groups": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+            "members": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = access.scope_for(user)
+        municipality_id = (
+            self.instance.owner.municipality_id if self.instance.owner_id else scope.municipality_id
+        )
+        owners = Body.objects.filter(municipality_id=municipality_id)
+        if not scope.is_admin:
+            owners = owners.filter(pk__in=scope.staff_body_ids)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].initial = self.instance.owner_id
+        self.fields["members"].queryset = organisations_of(municipality_id)
+        self.fields["members"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        self.fields["areas"].queryset = Area.objects.filter(municipality_id=municipality_id)
+        self.order_fields(self.Meta.fields)
+
+    def _post_clean(self):
+        self.instance.owner = self.cleaned_data.get("owner")
+        super()._post_clean()
+
+
+class MeetingForm(CrispyModelForm):
+    invited = forms.ModelMultipleChoiceField(
+        label=_("Invited organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The forum's members unless you choose otherwise."),
+    )
+
+    class Meta:
+        model = Meeting
+        formfield_callback = formfield_for
+        fields = ["forum", "title", "start", "end", "place", "online_link", "agenda", "status"]
+        widgets = {
+            "start": DateTimeInput,
+            "end": DateTimeInput,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        forums = Forum.objects.schedulable_by(user).filter(is_active=True)
+        if self.instance.forum_id:
+            forums = Forum.objects.filter(Q(pk__in=forums) | Q(pk=self.instance.forum_id))
+        self.fields["forum"].queryset = forums.order_by("name")
+        self.fields["forum"].error_messages["invalid_choice"] = _(
+            "You may not schedule meetings in that forum."
+        )
+        forum = self.instance.forum if self.instance.forum_id else None
+        if forum is None and self.initial.get("forum"):
+            forum = forums.filter(pk=self.initial["forum"]).first()
+        municipality_id = forum.municipality_id if forum else access.scope_for(user).municipality_id
+        self.fields["invited"].queryset = organisations_of(municipality_id)
+        if self.instance.pk:
+            self.fields["invited"].initial = list(
+                self.instance.invitations.values_list("organisation_id", flat=True)
+            )
+        elif forum is not None:
+            self.fields["invited"].initial = list(forum.members.values_list("pk", flat=True))
+        self.order_fields(["forum", "title", "start", "end", "place", "online_link", "invited"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("invited") and cleaned.get("forum"):
+            cleaned["invited"] = list(cleaned["forum"].members.all())
+        return cleaned
+
+    def save(self, commit=True):
+        meeting = super().save(commit=commit)
+        if commit:
+            invited = {o.pk for o in self.cleaned_data["invited"]}
+            meeting.invitations.exclude(organisation_id__in=invited).filter(attended=False).delete()
+            existing = set(meeting.invitations.values_list("organisation_id", flat=True))
+            Invitation.objects.bulk_create(
+                Invitation(meeting=meeting, organisation_id=pk) for pk in invited - existing
+            )
+        return meeting
+
+
+class MeetingLogForm(CrispyModelForm):
+    """The held meeting in one page: its status, who came and the minutes."""
+
+    class Meta:
+        model = Meeting
+        fields = ["status", "participants_count", "internal_participants", "minutes"]
+        widgets = {
+            "internal_participants": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["attended", "people"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("people") and not cleaned.get("attended"):
+            self.add_error("people", _("Tick “attended” for an organisation that came."))
+        return cleaned
+
+
+AttendanceFormSet = forms.modelformset_factory(Invitation, form=AttendanceForm, extra=0)
+
+
+class RaisedForm(forms.ModelForm):
+    """A new observation raised at the meeting."""
+
+    class Meta:
+        model = Observation
+        fields = ["organisation", "theme", "text", "forwarded_to", "feedback_due"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "feedback_due": DateInput}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            invitations__meeting=meeting
+        )
+        self.fields["organisation"].error_messages["invalid_choice"] = _(
+            "Only an organisation invited to the meeting can have raised something in it."
+        )
+        self.fields["forwarded_to"].queryset = Body.objects.filter(
+            municipality_id=meeting.forum.municipality_id
+        )
+        self.fields["feedback_due"].initial = default_feedback_due(meeting.start)
+
+    def save(self, commit=True):
+        self.instance.meeting = self.meeting
+        if self.instance.forwarded_to_id:
+            self.instance.status = Observation.Status.FORWARDED
+        return super().save(commit=commit)
+
+
+RaisedFormSet = forms.formset_factory(RaisedForm, extra=3)
+
+
+class ObservationForm(CrispyModelForm):
+    class Meta:
+        model = Observation
+        fields = ["status", "forwarded_to", "feedback_due", "response", "handled_on"]
+        widgets = {
+            "feedback_due": DateInput,
+            "handled_on": DateInput,
+            "response": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forwarded_to"].queryset = Body.objects.filter(
+            municipality_id=self.instance.meeting.forum.municipality_id
+        )
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        order = [s.value for s in Observation.Status]
+        if order.index(status) < order.index(self.instance.status):
+            raise ValidationError(
+                _("An observation moves forward only: open → forwarded → handled.")
+            )
+        return status

@@ -1,0 +1,70 @@
+"""Warnings when a meeting is scheduled: a Swedish holiday, or a clash within the body.
+
+They warn and never block: a temadag on a holiday may be intended.
+"""
+
+import datetime
+from functools import cache
+
+import holidays
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dialogues.models import Meeting
+
+DEFAULT_LENGTH = datetime.timedelta(hours=2)
+
+
+@cache
+def swedish_holidays(year):
+    """Public holidays plus the eves most people are off (midsommar-, jul-, nyårsafton)."""
+    return holidays.Sweden(years=year, language="sv", categories=("public", "de_facto"))
+
+
+def holiday_name(day):
+    return swedish_holidays(day.year).get(day)
+
+
+def end_of(meeting):
+    return meeting.end or meeting.start + DEFAULT_LENGTH
+
+
+def clashes(meeting):
+    """Other meetings of the same owning body at an overlapping time, not cancelled."""
+    forum = meeting.forum
+    same_body = (
+        Q(forum__owner_committee_id=forum.owner_committee_id)
+        if forum.owner_committee_id
+        else Q(forum__owner_administration_id=forum.owner_administration_id)
+    )
+    candidates = (
+        Meeting.objects.filter(same_body)
+        .exclude(pk=meeting.pk)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(start__lt=end_of(meeting), start__gt=meeting.start - datetime.timedelta(days=1))
+        .select_related("forum")
+    )
+    return [other for other in candidates if end_of(other) > meeting.start]
+
+
+def warnings_for(meeting):
+    messages = []
+    day = timezone.localtime(meeting.start).date()
+    name = holiday_name(day)
+    if name:
+        messages.append(
+            _("%(date)s is a public holiday in Sweden (%(holiday)s).")
+            % {"date": day.isoformat(), "holiday": name}
+        )
+    for other in clashes(meeting):
+        messages.append(
+            _("It overlaps “%(title)s” (%(forum)s) at %(time)s, also held by %(body)s.")
+            % {
+                "title": other.title,
+                "forum": other.forum.name,
+                "time": timezone.localtime(other.start).strftime("%Y-%m-%d %H:%M"),
+                "body": meeting.forum.owner,
+            }
+        )
+    return messages

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from dialogues import views
+
+urlpatterns = [
+    path("forum/", views.forum_list, name="forum_list"),
+    path("forum/nytt/", views.forum_create, name="forum_create"),
+    path("forum/<int:pk>/", views.forum_detail, name="forum_detail"),
+    path("forum/<int:pk>/andra/", views.forum_update, name="forum_update"),
+    path("moten/", views.meeting_list, name="meeting_list"),
+    path("moten/kalender/", views.meeting_calendar, name="meeting_calendar"),
+    path("moten/nytt/", views.meeting_create, name="meeting_create"),
+    path("moten/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("moten/<int:pk>/andra/", views.meeting_update, name="meeting_update"),
+    path("moten/<int:pk>/genomfort/", views.meeting_log, name="meeting_log"),
+    path("moten/<int:pk>/minnesanteckningar/", views.meeting_minutes, name="meeting_minutes"),
+    path("fragor/", views.observation_list, name="observation_list"),
+    path("fragor/<int:pk>/", views.observation_update, name="observation_update"),
+    path("fragor/<int:pk>/aterkoppling/", views.observation_notify, name="observation_notify"),
+    path("dialogstrukturer/", views.structures_report, name="structures_report"),
+    path("dialogstrukturer.xlsx", views.structures_workbook, name="structures_workbook"),
+]

@@ -1,0 +1,400 @@
+import calendar
+import datetime
+
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from dialogues import scheduling, structures
+from dialogues.filters import ForumFilter, MeetingFilter, ObservationFilter
+from dialogues.forms import (
+    AttendanceFormSet,
+    ForumForm,
+    MeetingForm,
+    MeetingLogForm,
+    ObservationForm,
+    RaisedFormSet,
+)
+from dialogues.models import Forum, Invitation, Meeting, Observation
+from dialogues.tables import ForumTable, MeetingTable, ObservationTable
+from municipality import access
+from partners.models import ContactPerson
+
+PER_PAGE = 25
+
+
+def form_page(request, form, heading, cancel_url, template="form_page.html", **context):
+    return render(
+        request,
+        template,
+        {"form": form, "heading": heading, "cancel_url": cancel_url, **context},
+    )
+
+
+# Forums ---------------------------------------------------------------------------------
+
+
+def forum_list(request):
+    scope = access.scope_for(request.user)
+    forums = (
+        Forum.objects.visible_to(request.user)
+        .select_related("owner_committee", "owner_administration")
+        .annotate(member_count=Count("members", distinct=True))
+    )
+    filterset = ForumFilter(request.GET, queryset=forums, municipality_id=scope.municipality_id)
+    table = ForumTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "dialogues/forum_list.html",
+        {"filter": filterset, "table": table, "may_create": scope.is_staff},
+    )
+
+
+def forum_detail(request, pk):
+    user = request.user
+    forum = get_object_or_404(
+        Forum.objects.visible_to(user)
+        .select_related("owner_committee", "owner_administration")
+        .prefetch_related("members", "target_groups", "areas", "steered_partnerships"),
+        pk=pk,
+    )
+    meetings = Meeting.objects.visible_to(user).filter(forum=forum).for_list()
+    now = timezone.now()
+    context = {
+        "forum": forum,
+        "upcoming": meetings.filter(start__gte=now).order_by("start")[:20],
+        "past": meetings.filter(start__lt=now).order_by("-start")[:20],
+        "may_edit": Forum.objects.editable_by(user).filter(pk=pk).exists(),
+        "may_schedule": Forum.objects.schedulable_by(user).filter(pk=pk).exists(),
+    }
+    return render(request, "dialogues/forum_detail.html", context)
+
+
+def forum_create(request):
+    access.require(access.scope_for(request.user).is_staff)
+    form = ForumForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        forum = form.save()
+        messages.success(request, _("The forum was saved."))
+        return redirect(forum)
+    return form_page(request, form, _("New forum"), reverse("forum_list"))
+
+
+def forum_update(request, pk):
+    forum = access.object_for_change(
+        Forum.objects.visible_to(request.user), Forum.objects.editable_by(request.user), pk=pk
+    )
+    form = ForumForm(request.POST or None, instance=forum, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The forum was saved."))
+        return redirect(forum)
+    return form_page(
+        request, form, _("Edit %(name)s") % {"name": forum.name}, forum.get_absolute_url()
+    )
+
+
+# Meetings -------------------------------------------------------------------------------
+
+
+def meeting_list(request):
+    scope = access.scope_for(request.user)
+    past = request.GET.get("when") == "past"
+    now = timezone.now()
+    meetings = Meeting.objects.visible_to(request.user).for_list()
+    meetings = meetings.filter(start__lt=now) if past else meetings.filter(start__gte=now)
+    filterset = MeetingFilter(
+        request.GET, queryset=meetings, user=request.user, municipality_id=scope.municipality_id
+    )
+    table = MeetingTable(filterset.qs, order_by="-start" if past else "start")
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "dialogues/meeting_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "past": past,
+            "may_schedule": Forum.objects.schedulable_by(request.user).exists(),
+        },
+    )
+
+
+def meeting_calendar(request):
+    """A month grid with ISO week numbers, rendered on the server."""
+    today = timezone.localdate()
+    try:
+        month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = today.replace(day=1)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .for_list()
+        .filter(start__date__gte=first, start__date__lte=last)
+        .order_by("start")
+    )
+    by_day = {}
+    for meeting in meetings:
+        by_day.setdefault(timezone.localtime(meeting.start).date(), []).append(meeting)
+    grid = [
+        {
+            "number": week[0].isocalendar().week,
+            "days": [
+                {
+                    "date": day,
+                    "in_month": day.month == month.month,
+                    "today": day == today,
+                    "holiday": scheduling.holiday_name(day),
+                    "meetings": by_day.get(day, []),
+                }
+                for day in week
+            ],
+        }
+        for week in weeks
+    ]
+    previous = (month - datetime.timedelta(days=1)).replace(day=1)
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "dialogues/meeting_calendar.html",
+        {
+            "month": month,
+            "grid": grid,
+            "previous": previous.strftime("%Y-%m"),
+            "following": following.strftime("%Y-%m"),
+        },
+    )
+
+
+def meeting_detail(request, pk):
+    user = request.user
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(user)
+        .for_list()
+        .prefetch_related(
+            Prefetch("invitations", queryset=Invitation.objects.select_related("organisation")),
+            Prefetch(
+                "observations",
+                queryset=Observation.objects.visible_to(user).select_related(
+                    "organisation", "forwarded_to"
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+    scope = access.scope_for(user)
+    invitations = meeting.invitations.all()
+    if scope.is_representative:
+        invitations = [i for i in invitations if i.organisation_id in scope.organisation_ids]
+    context = {
+        "meeting": meeting,
+        "invitations": invitations,
+        "may_edit": Meeting.objects.editable_by(user).filter(pk=pk).exists(),
+        "may_log": Forum.objects.editable_by(user).filter(pk=meeting.forum_id).exists(),
+    }
+    return render(request, "dialogues/meeting_detail.html", context)
+
+
+def meeting_create(request):
+    access.require(Forum.objects.schedulable_by(request.user).exists())
+    initial = {"forum": request.GET.get("forum")} if request.GET.get("forum") else {}
+    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
+    if form.is_valid():
+        form.instance.created_by = request.user
+        meeting = form.save()
+        warn(request, meeting)
+        messages.success(request, _("The meeting was saved."))
+        return redirect(meeting)
+    return form_page(request, form, _("New meeting"), reverse("meeting_list"))
+
+
+def meeting_update(request, pk):
+    meeting = access.object_for_change(
+        Meeting.objects.visible_to(request.user), Meeting.objects.editable_by(request.user), pk=pk
+    )
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    if form.is_valid():
+        meeting = form.save()
+        warn(request, meeting)
+        messages.success(request, _("The meeting was saved."))
+        return redirect(meeting)
+    return form_page(
+        request, form, _("Edit %(title)s") % {"title": meeting.title}, meeting.get_absolute_url()
+    )
+
+
+def warn(request, meeting):
+    for warning in scheduling.warnings_for(meeting):
+        messages.warning(request, warning)
+
+
+def meeting_log(request, pk):
+    """One page for a held meeting: status, attendance, minutes and what was raised."""
+    user = request.user
+    meeting = access.object_for_change(
+        Meeting.objects.visible_to(user).for_list(),
+        Meeting.objects.filter(forum__in=Forum.objects.editable_by(user)),
+        pk=pk,
+    )
+    data = request.POST or None
+    initial = {"status": Meeting.Status.HELD} if meeting.status == Meeting.Status.PLANNED else {}
+    form = MeetingLogForm(data, instance=meeting, initial=initial)
+    attendance = AttendanceFormSet(
+        data,
+        queryset=meeting.invitations.select_related("organisation"),
+        prefix="attendance",
+    )
+    raised = RaisedFormSet(data, prefix="raised", form_kwargs={"meeting": meeting})
+    if data is not None and form.is_valid() and attendance.is_valid() and raised.is_valid():
+        form.save()
+        attendance.save()
+        for raised_form in raised:
+            if raised_form.has_changed():
+                raised_form.save()
+        messages.success(request, _("The meeting was logged."))
+        return redirect(meeting)
+    return render(
+        request,
+        "dialogues/meeting_log.html",
+        {"meeting": meeting, "form": form, "attendance": attendance, "raised": raised},
+    )
+
+
+def meeting_minutes(request, pk):
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user)
+        .for_list()
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(attended=True).select_related("organisation"),
+                to_attr="attending",
+            ),
+            Prefetch(
+                "observations",
+                queryset=Observation.objects.select_related("organisation", "forwarded_to"),
+            ),
+        ),
+        pk=pk,
+    )
+    return render(request, "dialogues/meeting_minutes.html", {"meeting": meeting})
+
+
+# Observations ---------------------------------------------------------------------------
+
+
+def observation_list(request):
+    scope = access.scope_for(request.user)
+    observations = (
+        Observation.objects.visible_to(request.user)
+        .select_related("organisation", "forwarded_to", "meeting")
+        .order_by("feedback_due")
+    )
+    data = request.GET.copy()
+    if "status" not in data and not scope.is_representative:
+        data["status"] = Observation.Status.OPEN
+    filterset = ObservationFilter(
+        data, queryset=observations, municipality_id=scope.municipality_id
+    )
+    table = ObservationTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(request, "dialogues/observation_list.html", {"filter": filterset, "table": table})
+
+
+def observation_update(request, pk):
+    user = request.user
+    observation = get_object_or_404(
+        Observation.objects.visible_to(user).select_related(
+            "organisation", "meeting", "meeting__forum", "forwarded_to"
+        ),
+        pk=pk,
+    )
+    may_edit = Observation.objects.editable_by(user).filter(pk=pk).exists()
+    form = None
+    if may_edit:
+        form = ObservationForm(request.POST or None, instance=observation)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The observation was saved."))
+            return redirect(observation)
+    elif request.method == "POST":
+        access.require(False)
+    contacts = ContactPerson.objects.filter(
+        organisation=observation.organisation, is_protected=False
+    ).exclude(email="")
+    return render(
+        request,
+        "dialogues/observation_detail.html",
+        {"observation": observation, "form": form, "contacts": contacts, "may_edit": may_edit},
+    )
+
+
+@require_POST
+def observation_notify(request, pk):
+    """Tell the raising organisation's contact persons what became of it, in one click."""
+    observation = access.object_for_change(
+        Observation.objects.visible_to(request.user).select_related("organisation", "meeting"),
+        Observation.objects.editable_by(request.user),
+        pk=pk,
+    )
+    if observation.status != Observation.Status.HANDLED:
+        raise Http404
+    recipients = list(
+        ContactPerson.objects.filter(organisation=observation.organisation, is_protected=False)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        messages.error(request, _("The organisation has no contact person with an e-mail address."))
+        return redirect(observation)
+    send_mail(
+        _("Feedback on what you raised at %(meeting)s") % {"meeting": observation.meeting.title},
+        _("You raised:\n%(text)s\n\nResponse (%(date)s):\n%(response)s")
+        % {
+            "text": observation.text,
+            "date": observation.handled_on.isoformat(),
+            "response": observation.response,
+        },
+        None,
+        recipients,
+    )
+    observation.feedback_sent_at = timezone.now()
+    observation.feedback_sent_to = ", ".join(recipients)
+    observation.save(update_fields=["feedback_sent_at", "feedback_sent_to"])
+    messages.success(request, _("The feedback was sent to %(to)s.") % {"to": ", ".join(recipients)})
+    return redirect(observation)
+
+
+# Report ---------------------------------------------------------------------------------
+
+
+def structures_report(request):
+    access.require(not access.scope_for(request.user).is_representative)
+    rows = structures.build(Forum.objects.visible_to(request.user))
+    return render(
+        request,
+        "dialogues/structures.html",
+        {"rows": rows, "today": timezone.localdate()},
+    )
+
+
+def structures_workbook(request):
+    access.require(not access.scope_for(request.user).is_representative)
+    rows = structures.build(Forum.objects.visible_to(request.user))
+    response = HttpResponse(
+        structures.workbook(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"dialogstrukturer-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
