@@ -28,7 +28,9 @@ class ForumTable(tables.Table):
         order_by=("owner_committee__name", "owner_administration__name"),
     )
     cadence = tables.Column(verbose_name=_("Cadence"))
-    member_count = tables.Column(verbose_name=_("Members"), attrs={"td": {"class": "amount"}})
+    member_count = tables.Column(
+        verbose_name=_("Member organisations"), attrs={"td": {"class": "amount"}}
+    )
 
     class Meta:
         model = Forum
