@@ -78,8 +78,12 @@ class ObservationFilter(django_filters.FilterSet):
         queryset=Body.objects.none(),
         empty_label=_("All"),
     )
+    NOT_HANDLED = "ej_hanterad"
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Observation.Status.choices, empty_label=_("All")
+        label=_("Status"),
+        choices=[(NOT_HANDLED, _("not yet handled")), *Observation.Status.choices],
+        method="filter_status",
+        empty_label=_("All"),
     )
     overdue = django_filters.BooleanFilter(
         label=_("Only overdue"), method="filter_overdue", widget=forms.CheckboxInput
@@ -92,6 +96,11 @@ class ObservationFilter(django_filters.FilterSet):
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["body"].queryset = Body.objects.filter(municipality_id=municipality_id)
+
+    def filter_status(self, queryset, name, value):
+        if value == self.NOT_HANDLED:
+            return queryset.exclude(status=Observation.Status.HANDLED)
+        return queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

@@ -302,7 +302,7 @@ def observation_list(request):
     )
     data = request.GET.copy()
     if "status" not in data and not scope.is_representative:
-        data["status"] = Observation.Status.OPEN
+        data["status"] = ObservationFilter.NOT_HANDLED
     filterset = ObservationFilter(
         data, queryset=observations, municipality_id=scope.municipality_id
     )

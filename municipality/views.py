@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from dialogues.models import Forum, Observation, owned_by
 from municipality import access
 from municipality.models import Body, Membership
 
@@ -32,6 +33,12 @@ def body_detail(request, pk):
         pk=pk,
     )
     show_members = not access.scope_for(request.user).is_representative
-    return render(
-        request, "municipality/body_detail.html", {"body": body, "show_members": show_members}
-    )
+    observations = Observation.objects.visible_to(request.user).filter(forwarded_to=body)
+    context = {
+        "body": body,
+        "show_members": show_members,
+        "forums": Forum.objects.visible_to(request.user).filter(owned_by([body.pk])),
+        "open_observations": observations.exclude(status=Observation.Status.HANDLED).count(),
+        "overdue_observations": observations.overdue().count(),
+    }
+    return render(request, "municipality/body_detail.html", context)

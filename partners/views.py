@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from dialogues.models import Forum, Meeting, Observation
 from municipality import access, history
 from partners.contacts import remove_contact_person
 from partners.filters import OrganisationFilter, PartnershipFilter
@@ -71,11 +72,31 @@ def organisation_detail(request, pk):
     may_edit_contacts = (
         Organisation.objects.contact_editable_by(user).filter(pk=organisation.pk).exists()
     )
+    forums = (
+        Forum.objects.visible_to(user)
+        .filter(members=organisation)
+        .select_related("owner_committee", "owner_administration")
+    )
+    attended = (
+        Meeting.objects.visible_to(user)
+        .filter(invitations__organisation=organisation, invitations__attended=True)
+        .select_related("forum")
+        .order_by("-start")[:20]
+    )
+    raised = (
+        Observation.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .select_related("meeting", "forwarded_to")
+        .order_by("-meeting__start")[:20]
+    )
     scope = access.scope_for(user)
     show_contacts = scope.is_staff or scope.is_admin or organisation.pk in scope.organisation_ids
     context = {
         "organisation": organisation,
         "partnerships": partnerships,
+        "forums": forums,
+        "attended": attended,
+        "raised": raised,
         "contacts": contacts,
         "show_contacts": show_contacts,
         "may_edit": Organisation.objects.editable_by(user).filter(pk=organisation.pk).exists(),

@@ -479,3 +479,36 @@ def test_minutes_page_prints_the_meeting(client, cast):
         'media="print"',
     ):
         assert expected in html
+
+
+def test_default_observation_list_shows_what_is_not_yet_handled(client, cast):
+    Observation.objects.create(
+        meeting=cast.meeting,
+        organisation=cast.org,
+        text="Klar",
+        status="hanterad",
+        response="Svar",
+        handled_on=datetime.date(2026, 4, 1),
+    )
+    client.force_login(cast.staff)
+    listed = client.get(reverse("observation_list")).context["table"].data
+    assert [o.text for o in listed] == ["Fler platser på härbärget behövs vintertid."]
+
+
+def test_body_page_counts_open_and_overdue_issues_and_lists_forums(client, cast):
+    client.force_login(cast.elected)
+    response = client.get(reverse("body_detail", args=[cast.asn.pk]))
+    assert list(response.context["forums"]) == [cast.asn_forum]
+    assert response.context["open_observations"] == 1
+    assert response.context["overdue_observations"] == 1  # due 2026-04-09, today is later
+
+
+def test_organisation_page_shows_forums_meetings_and_raised_issues(client, cast):
+    client.force_login(cast.staff)
+    response = client.get(reverse("organisation_detail", args=[cast.org.pk]))
+    assert {f.name for f in response.context["forums"]} == {
+        "ASN:s temadagar",
+        "Föreningsträff hemlöshet",
+    }
+    assert [m.title for m in response.context["attended"]] == ["Temadag om hemlöshet"]
+    assert [o.pk for o in response.context["raised"]] == [cast.observation.pk]
