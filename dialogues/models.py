@@ -1,6 +1,7 @@
 """Dialogue forums, their meetings, who was invited and came, and what was raised."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,8 +17,10 @@ from municipality.models import Body
 from partners.models import Area, Organisation, TargetGroup
 
 
-def owned_by(body_ids):
-    return Q(owner_committee_id__in=body_ids) | Q(owner_administration_id__in=body_ids)
+def owned_by(body_ids, prefix=""):
+    return Q(**{f"{prefix}owner_committee_id__in": body_ids}) | Q(
+        **{f"{prefix}owner_administration_id__in": body_ids}
+    )
 
 
 class ForumQuerySet(models.QuerySet):
@@ -186,6 +189,18 @@ class MeetingQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("forum", "forum__owner_committee", "forum__owner_administration")
 
+    def mine(self, user):
+        """ "My meetings": those of the user's own bodies, nämnder or organisations."""
+        scope = access.scope_for(user)
+        visible = self.visible_to(user)
+        if scope.is_staff:
+            return visible.filter(owned_by(scope.staff_body_ids, prefix="forum__"))
+        if scope.is_elected:
+            return visible.filter(forum__owner_committee_id__in=scope.committee_ids)
+        if scope.is_representative:
+            return self.filter(pk__in=visible.values("pk"))
+        return visible
+
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
@@ -222,6 +237,16 @@ class Meeting(models.Model):
         related_name="+",
         editable=False,
     )
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Raised whenever time, place or status changes (iCalendar SEQUENCE)."),
+    )
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    # A change to any of these makes calendars treat the event as rescheduled.
+    CALENDAR_FIELDS = ("start", "end", "place", "online_link", "status")
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -242,6 +267,13 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.title} {timezone.localtime(self.start):%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self._calendar_changed():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("meeting_detail", args=[self.pk])
 
@@ -249,9 +281,27 @@ class Meeting(models.Model):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The meeting must end after it starts.")})
 
+    def _calendar_changed(self):
+        stored = Meeting.objects.filter(pk=self.pk).values_list(*self.CALENDAR_FIELDS).first()
+        current = tuple(getattr(self, name) for name in self.CALENDAR_FIELDS)
+        return stored is not None and stored != current
+
     @property
     def iso_week(self):
         return timezone.localtime(self.start).isocalendar().week
+
+    @property
+    def calendar_uid(self):
+        """The same UID in every feed, download and invitation, for the meeting's life."""
+        return f"meeting-{self.pk}@samverkansregistret"
+
+    @property
+    def calendar_end(self):
+        """A meeting without an end is shown as lasting DEFAULT_DURATION."""
+        return self.end or self.start + DEFAULT_DURATION
+
+
+DEFAULT_DURATION = datetime.timedelta(hours=2)
 
 
 class Invitation(models.Model):
@@ -410,3 +460,139 @@ class Observation(models.Model):
 def default_feedback_due(meeting_start):
     """Four weeks after the meeting, unless staff choose otherwise."""
     return timezone.localtime(meeting_start).date() + datetime.timedelta(weeks=4)
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def active(self):
+        """Not revoked; a personal feed also dies with its user's account."""
+        return self.filter(revoked_at__isnull=True).exclude(
+            kind=CalendarFeed.Kind.PERSONAL, owner__is_active=False
+        )
+
+
+class CalendarFeed(models.Model):
+    """A subscribable calendar reached by an unguessable token instead of a login.
+
+    A feed belongs to one subject: an organisation, a forum, a body or a user's own
+    meetings. Who may see its token is decided in `dialogues.feeds`.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+        FORUM = "forum", _("forum")
+        BODY = "body", _("body")
+        PERSONAL = "personal", _("my meetings")
+
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="feeds"
+    )
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, null=True, blank=True, related_name="feeds"
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, null=True, blank=True, related_name="feeds"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        help_text=_("Who made the link; a personal feed shows this user's meetings."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="organisation",
+                        organisation__isnull=False,
+                        forum__isnull=True,
+                        body__isnull=True,
+                    )
+                    | Q(
+                        kind="forum",
+                        organisation__isnull=True,
+                        forum__isnull=False,
+                        body__isnull=True,
+                    )
+                    | Q(
+                        kind="body",
+                        organisation__isnull=True,
+                        forum__isnull=True,
+                        body__isnull=False,
+                    )
+                    | Q(
+                        kind="personal",
+                        organisation__isnull=True,
+                        forum__isnull=True,
+                        body__isnull=True,
+                    )
+                ),
+                name="calendar_feed_has_its_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def subject(self):
+        return self.organisation or self.forum or self.body or self.owner
+
+    def meetings(self):
+        """What the feed shows; an organisation's feed only its own forums and invitations."""
+        meetings = Meeting.objects.all()
+        if self.kind == self.Kind.ORGANISATION:
+            meetings = meetings.filter(
+                Q(forum__members=self.organisation_id)
+                | Q(invitations__organisation=self.organisation_id)
+            )
+            meetings = Meeting.objects.filter(pk__in=meetings.values("pk"))
+        elif self.kind == self.Kind.FORUM:
+            meetings = meetings.filter(forum=self.forum_id)
+        elif self.kind == self.Kind.BODY:
+            meetings = meetings.filter(owned_by([self.body_id], prefix="forum__"))
+        else:
+            meetings = Meeting.objects.mine(self.owner)
+        return meetings
+
+
+class CalendarMessage(models.Model):
+    """An invitation, update or cancellation e-mailed for a meeting: what, to whom, when."""
+
+    class Method(models.TextChoices):
+        REQUEST = "REQUEST", _("invitation")
+        CANCEL = "CANCEL", _("cancellation")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="calendar_messages")
+    method = models.CharField(_("kind"), max_length=10, choices=Method.choices)
+    sequence = models.PositiveIntegerField(_("calendar revision"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recipients = models.TextField(_("recipients"), help_text=_("One address a line."))
+
+    class Meta:
+        verbose_name = _("calendar message")
+        verbose_name_plural = _("calendar messages")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.meeting} {self.sent_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def recipient_list(self):
+        return self.recipients.splitlines()

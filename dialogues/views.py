@@ -1,18 +1,24 @@
 import calendar
 import datetime
+import hashlib
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.mail import send_mail
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
-from dialogues import scheduling, structures
+from dialogues import calendar as ics
+from dialogues import feeds, scheduling, structures
+from dialogues import invitations as invitations_mod
 from dialogues.filters import ForumFilter, MeetingFilter, ObservationFilter
 from dialogues.forms import (
     AttendanceFormSet,
@@ -22,7 +28,7 @@ from dialogues.forms import (
     ObservationForm,
     RaisedFormSet,
 )
-from dialogues.models import Forum, Invitation, Meeting, Observation
+from dialogues.models import CalendarFeed, Forum, Invitation, Meeting, Observation
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
 from municipality import access
 from partners.models import ContactPerson
@@ -196,12 +202,19 @@ def meeting_detail(request, pk):
     invitations = meeting.invitations.all()
     if scope.is_representative:
         invitations = [i for i in invitations if i.organisation_id in scope.organisation_ids]
+    may_log = Forum.objects.editable_by(user).filter(pk=meeting.forum_id).exists()
     context = {
         "meeting": meeting,
         "invitations": invitations,
         "may_edit": Meeting.objects.editable_by(user).filter(pk=pk).exists(),
-        "may_log": Forum.objects.editable_by(user).filter(pk=meeting.forum_id).exists(),
+        "may_log": may_log,
     }
+    if may_log:
+        sent = list(meeting.calendar_messages.select_related("sent_by"))
+        context["sent_invitations"] = sent
+        context["pending_invitation"] = invitations_mod.next_message(
+            meeting, sent[0] if sent else None
+        )
     return render(request, "dialogues/meeting_detail.html", context)
 
 
@@ -398,3 +411,135 @@ def structures_workbook(request):
     filename = f"dialogstrukturer-{timezone.localdate().isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Calendars ------------------------------------------------------------------------------
+
+FEED_WINDOW = datetime.timedelta(days=90)
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def site_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def meeting_ics(request, pk):
+    """ "Lägg till i kalender": the meeting as an .ics file."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_list(), pk=pk)
+    response = HttpResponse(ics.single(meeting, site_url(request)), content_type=CALENDAR_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mote-{meeting.pk}.ics"'
+    return response
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request, token):
+    """A subscribed calendar, polled by clients without a login; answers 304 when unchanged.
+
+    An unknown, revoked or malformed token is a plain 404 either way.
+    """
+    feed = (
+        CalendarFeed.objects.active()
+        .select_related("organisation", "forum", "body", "owner")
+        .filter(token=token)
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    meetings = feed.meetings().filter(start__gte=timezone.now() - FEED_WINDOW)
+    state = meetings.aggregate(
+        count=Count("pk"), ids=Sum("pk"), sequences=Sum("sequence"), changed=Max("updated_at")
+    )
+    changed = max(filter(None, [state["changed"], feed.created_at]))
+    fingerprint = f"{feed.pk}:{state['count']}:{state['ids']}:{state['sequences']}:{changed}"
+    etag = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
+    last_modified = int(changed.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        body = ics.feed(meetings.for_list().order_by("start"), feed_name(feed), site_url(request))
+        response = HttpResponse(body, content_type=CALENDAR_TYPE)
+        response["Content-Disposition"] = 'inline; filename="samverkansregistret.ics"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def feed_name(feed):
+    """X-WR-CALNAME, in Swedish."""
+    with translation.override("sv"):
+        if feed.kind == CalendarFeed.Kind.PERSONAL:
+            return _("My meetings – %(name)s") % {"name": feed.owner.get_full_name() or feed.owner}
+        return _("%(subject)s – meetings") % {"subject": feed.subject}
+
+
+def calendar_subscriptions(request):
+    """The feeds this user may hand out, each with its links, renew and revoke."""
+    panels = [
+        (kind, target, _("My meetings") if kind == "personal" else _("Meetings: %s") % target)
+        for kind, target in feeds.manageable(request.user)
+    ]
+    return render(request, "dialogues/calendar_subscriptions.html", {"panels": panels})
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("calendar_subscriptions")
+
+
+@require_POST
+def feed_renew(request, kind, pk):
+    target = feeds.subject(request.user, kind, pk)
+    access.require(feeds.may_manage(request.user, kind, target))
+    feeds.renew(request.user, kind, target)
+    messages.success(request, _("A new calendar link was made. Any earlier link no longer works."))
+    return _back(request)
+
+
+@require_POST
+def feed_revoke(request, kind, pk):
+    target = feeds.subject(request.user, kind, pk)
+    access.require(feeds.may_manage(request.user, kind, target))
+    feeds.revoke(kind, target)
+    messages.success(request, _("The calendar link was revoked and no longer works."))
+    return _back(request)
+
+
+def meeting_invitations(request, pk):
+    """Send the invited organisations' contact persons an invitation, update or
+    cancellation, after showing who will get what."""
+    user = request.user
+    meeting = access.object_for_change(
+        Meeting.objects.visible_to(user).for_list(),
+        Meeting.objects.filter(forum__in=Forum.objects.editable_by(user)),
+        pk=pk,
+    )
+    planned = invitations_mod.next_message(meeting)
+    recipients = list(invitations_mod.recipients(meeting))
+    if request.method == "POST":
+        record = invitations_mod.send(meeting, user, site_url(request))
+        if record is None:
+            messages.warning(request, _("Nothing was sent: there is nothing new to send."))
+        else:
+            messages.success(
+                request,
+                _("%(what)s sent to %(count)s recipients.")
+                % {"what": record.get_method_display().capitalize(), "count": len(recipients)},
+            )
+        return redirect(meeting)
+    reached = {person.organisation_id for person in recipients}
+    unreached = [i.organisation for i in meeting.invitations.select_related("organisation")]
+    unreached = [organisation for organisation in unreached if organisation.pk not in reached]
+    return render(
+        request,
+        "dialogues/meeting_invitations.html",
+        {
+            "meeting": meeting,
+            "planned": planned,
+            "recipients": recipients,
+            "unreached": unreached,
+            "sent": meeting.calendar_messages.select_related("sent_by"),
+        },
+    )

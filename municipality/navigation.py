@@ -21,6 +21,7 @@ NAVIGATION = [
     ("partnership_list", _("IOP agreements"), ALL_ROLES),
     ("body_list", _("Committees"), ALL_ROLES),
     ("structures_report", _("Dialogue structures"), ALL_ROLES - {"representative"}),
+    ("calendar_subscriptions", _("Calendar"), ALL_ROLES),
 ]
 
 

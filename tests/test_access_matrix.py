@@ -113,6 +113,13 @@ EXPECTED = {
     "meeting_update": (lambda c: {"pk": c.meeting.pk}, {**forum_editors(), "elected": PAGE}),
     "meeting_log": (lambda c: {"pk": c.meeting.pk}, forum_editors()),
     "meeting_minutes": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
+    "meeting_ics": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
+    "meeting_invitations": (lambda c: {"pk": c.meeting.pk}, forum_editors()),
+    "calendar_subscriptions": (None, same_for(PAGE)),
+    "feed_renew": (lambda c: {"kind": "forum", "pk": c.asn_forum.pk}, same_for(NOT_ALLOWED)),
+    "feed_revoke": (lambda c: {"kind": "forum", "pk": c.asn_forum.pk}, same_for(NOT_ALLOWED)),
+    # Feeds are reached by token, never by login; an unknown token is simply not found.
+    "calendar_feed": (lambda c: {"token": "okand-token"}, public(NOT_FOUND)),
     "observation_list": (None, same_for(PAGE)),
     "observation_update": (lambda c: {"pk": c.observation.pk}, forum_readers()),
     "observation_notify": (

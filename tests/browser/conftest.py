@@ -30,7 +30,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
+    # The live server finds static files by their source names, as runserver does, so
+    # pages reference them unhashed here (production's manifest is tested elsewhere).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     context = browser.new_context(locale="en-GB", base_url=live_server.url)
     page = context.new_page()
     yield page

@@ -8,11 +8,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EVERYONE = ["Start", "Möten", "Forum", "Frågor", "Organisationer", "IOP-avtal", "Nämnder"]
 MENUS = {
-    "tjansteperson": ("Tjänsteperson", [*EVERYONE, "Dialogstrukturer"]),
-    "fortroendevald": ("Förtroendevald", [*EVERYONE, "Dialogstrukturer"]),
-    "foretradare": ("Organisationsföreträdare", EVERYONE),
-    "revisor": ("Revisor", [*EVERYONE, "Dialogstrukturer"]),
-    "admin": ("Administratör", [*EVERYONE, "Dialogstrukturer", "Administration"]),
+    "tjansteperson": ("Tjänsteperson", [*EVERYONE, "Dialogstrukturer", "Kalender"]),
+    "fortroendevald": ("Förtroendevald", [*EVERYONE, "Dialogstrukturer", "Kalender"]),
+    "foretradare": ("Organisationsföreträdare", [*EVERYONE, "Kalender"]),
+    "revisor": ("Revisor", [*EVERYONE, "Dialogstrukturer", "Kalender"]),
+    "admin": ("Administratör", [*EVERYONE, "Dialogstrukturer", "Kalender", "Administration"]),
 }
 
 

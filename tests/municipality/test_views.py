@@ -14,7 +14,11 @@ def nav_labels(response):
 def test_navigation_fits_the_role(client, cast, person):
     client.force_login(cast.user(person))
     response = client.get(reverse("home"))
-    expected = NAV_FOR_EVERYONE + ([] if person == "representative" else ["Dialogstrukturer"])
+    expected = [
+        *NAV_FOR_EVERYONE,
+        *([] if person == "representative" else ["Dialogstrukturer"]),
+        "Kalender",
+    ]
     assert nav_labels(response) == expected
     html = response.content.decode()
     assert (reverse("admin:index") in html) == (person == "admin")

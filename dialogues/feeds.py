@@ -1,0 +1,82 @@
+"""Who may hold which calendar feed link, and making and revoking them.
+
+An organisation's feed is managed by its representatives, a forum's or a body's by the
+staff who keep it, "my meetings" by its user. Feeds for a subject are shared: making a new
+link revokes the old one, so a leaked link is cut off for everyone at once.
+"""
+
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from dialogues.models import CalendarFeed, Forum
+from municipality import access
+from municipality.models import Body
+from partners.models import Organisation
+
+Kind = CalendarFeed.Kind
+
+
+def subject(user, kind, pk):
+    """The feed's subject if the user may see it (404 otherwise)."""
+    if kind == Kind.ORGANISATION:
+        return get_object_or_404(Organisation.objects.visible_to(user), pk=pk)
+    if kind == Kind.FORUM:
+        return get_object_or_404(Forum.objects.visible_to(user), pk=pk)
+    if kind == Kind.BODY:
+        return get_object_or_404(Body.objects.visible_to(user), pk=pk)
+    if kind == Kind.PERSONAL and pk == user.pk:
+        return user
+    raise Http404
+
+
+def may_manage(user, kind, target):
+    scope = access.scope_for(user)
+    if kind == Kind.PERSONAL:
+        return target.pk == user.pk
+    if scope.is_admin:
+        return True
+    if kind == Kind.ORGANISATION:
+        return target.pk in scope.organisation_ids
+    if kind == Kind.FORUM:
+        return Forum.objects.editable_by(user).filter(pk=target.pk).exists()
+    if kind == Kind.BODY:
+        return scope.is_staff and target.pk in scope.staff_body_ids
+    return False
+
+
+def _lookup(kind, target):
+    if kind == Kind.PERSONAL:
+        return {"kind": kind, "owner": target}
+    return {"kind": kind, kind: target}
+
+
+def current(kind, target):
+    return CalendarFeed.objects.active().filter(**_lookup(kind, target)).first()
+
+
+@transaction.atomic
+def renew(user, kind, target):
+    """A new link for the subject; the old one stops working."""
+    revoke(kind, target)
+    return CalendarFeed.objects.create(**{**_lookup(kind, target), "owner": user})
+
+
+def revoke(kind, target):
+    CalendarFeed.objects.active().filter(**_lookup(kind, target)).update(revoked_at=timezone.now())
+
+
+def manageable(user):
+    """Every (kind, subject) whose feed the user may manage, for the calendar page."""
+    scope = access.scope_for(user)
+    subjects = [(Kind.PERSONAL, user)]
+    if scope.is_representative:
+        organisations = Organisation.objects.filter(pk__in=scope.organisation_ids)
+        subjects += [(Kind.ORGANISATION, o) for o in organisations]
+    if scope.is_staff:
+        bodies = Body.objects.filter(pk__in=scope.staff_body_ids)
+        subjects += [(Kind.BODY, b) for b in bodies]
+        forums = Forum.objects.editable_by(user).filter(is_active=True)
+        subjects += [(Kind.FORUM, f) for f in forums]
+    return subjects

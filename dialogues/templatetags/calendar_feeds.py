@@ -1,0 +1,31 @@
+from django import template
+from django.urls import reverse
+
+from dialogues import feeds
+
+register = template.Library()
+
+
+@register.inclusion_tag("dialogues/feed_panel.html", takes_context=True)
+def feed_panel(context, kind, target, heading=""):
+    """Subscription links for a feed, with renew and revoke, to those who manage it."""
+    request = context["request"]
+    if not feeds.may_manage(request.user, kind, target):
+        return {"show": False}
+    feed = feeds.current(kind, target)
+    https = webcal = ""
+    if feed is not None:
+        https = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+        webcal = "webcal://" + https.split("://", 1)[1]
+    return {
+        "show": True,
+        "kind": kind,
+        "target": target,
+        "heading": heading,
+        "feed": feed,
+        "https": https,
+        "webcal": webcal,
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+        "slug": f"{kind}-{target.pk}",
+    }
