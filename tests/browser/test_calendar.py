@@ -43,5 +43,5 @@ def test_staff_download_a_meeting_for_their_calendar(page):
     with page.expect_download() as download:
         page.get_by_role("link", name="Lägg till i kalender").click()
     path = download.value.path()
-    (event,) = Calendar.from_ical(open(path, "rb").read()).walk("VEVENT")
+    (event,) = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert str(event["summary"]) in title
