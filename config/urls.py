@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("municipality.urls")),
     path("", include("partners.urls")),
     path("", include("dialogues.urls")),
+    path("", include("grants.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

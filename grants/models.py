@@ -1,1 +1,477 @@
-"""Models of this app arrive with its issue; the app is registered so migrations have a home."""
+"""Grants (bidrag): schemes and their yearly levels, applications and decisions, payments,
+reports back, and the account each organisation is paid to. Every krona is traceable."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from grants import giro
+from municipality import access
+from municipality.models import Body
+from municipality.money import KronorField
+from partners.models import Organisation
+
+
+def committee_scope(user, field):
+    """Q for objects whose granting nämnd (reached by `field`) the user may read."""
+    scope = access.scope_for(user)
+    if scope.is_admin:
+        return Q()
+    if scope.is_staff or scope.is_auditor:
+        return Q(**{f"{field}__municipality_id": scope.municipality_id})
+    if scope.is_elected:
+        return Q(**{f"{field}_id__in": scope.committee_ids})
+    return None
+
+
+def committee_editors(user, field):
+    """Q for objects the user may change: staff of the förvaltning serving the nämnd."""
+    scope = access.scope_for(user)
+    if scope.is_admin:
+        return Q()
+    if scope.is_staff:
+        return Q(**{f"{field}_id__in": scope.served_committee_ids})
+    return None
+
+
+class SchemeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = access.scope_for(user)
+        if scope.is_representative:
+            return self.filter(grants__organisation_id__in=scope.organisation_ids).distinct()
+        rule = committee_scope(user, "committee")
+        return self.none() if rule is None else self.filter(rule)
+
+    def editable_by(self, user):
+        rule = committee_editors(user, "committee")
+        return self.none() if rule is None else self.filter(rule)
+
+
+class GrantScheme(models.Model):
+    """A form of grant (bidragsform) that one nämnd grants."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisationsbidrag", _("organisation grant (organisationsbidrag)")
+        OPERATING = "verksamhetsbidrag", _("operating grant (verksamhetsbidrag)")
+        PROJECT = "projektbidrag", _("project grant (projektbidrag)")
+        PREMISES = "lokalbidrag", _("premises grant (lokalbidrag)")
+        DEVELOPMENT = "utvecklingsbidrag", _("development grant (utvecklingsbidrag)")
+        OTHER = "annat", _("other")
+
+    committee = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        related_name="grant_schemes",
+        limit_choices_to={"kind": Body.Kind.COMMITTEE},
+        verbose_name=_("granting committee"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant scheme")
+        verbose_name_plural = _("grant schemes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="scheme_name_per_committee")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("scheme_detail", args=[self.pk])
+
+    def clean(self):
+        if self.committee_id and self.committee.kind != Body.Kind.COMMITTEE:
+            raise ValidationError({"committee": _("Choose a committee (nämnd).")})
+
+
+class GrantLevel(models.Model):
+    """The amount (or ceiling) of a scheme for one year, and the decision behind it."""
+
+    scheme = models.ForeignKey(
+        GrantScheme, on_delete=models.CASCADE, related_name="levels", verbose_name=_("scheme")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = KronorField(_("amount"))
+    is_ceiling = models.BooleanField(
+        _("ceiling"), default=False, help_text=_("The most an organisation may be granted.")
+    )
+    decision = models.CharField(
+        _("decision"), max_length=200, blank=True, help_text=_("E.g. ASN 2025-11-19 § 245.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grant level")
+        verbose_name_plural = _("grant levels")
+        ordering = ["scheme__name", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="level_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="level_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} {self.year}"
+
+
+class PaymentAccount(models.Model):
+    """Where an organisation's grants are paid. Its own history: a changed account is
+    what auditors look for first."""
+
+    class Kind(models.TextChoices):
+        BANKGIRO = "bankgiro", _("bankgiro")
+        PLUSGIRO = "plusgiro", _("plusgiro")
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="payment_account",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("account number"), max_length=12)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment accounts")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self):
+        if self.kind and self.number:
+            try:
+                self.number = giro.validate(self.kind, self.number)
+            except ValidationError as error:
+                raise ValidationError({"number": error.messages}) from None
+
+
+class GrantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = access.scope_for(user)
+        if scope.is_representative:
+            return self.filter(organisation_id__in=scope.organisation_ids)
+        rule = committee_scope(user, "scheme__committee")
+        return self.none() if rule is None else self.filter(rule)
+
+    def editable_by(self, user):
+        rule = committee_editors(user, "scheme__committee")
+        return self.none() if rule is None else self.filter(rule)
+
+    def with_figures(self, today=None):
+        """Paid so far, recovery claimed, and the status that follows from them, in SQL,
+        so lists can filter and total by them without a query per row."""
+        today = today or timezone.localdate()
+        paid = (
+            Payment.objects.filter(grant=OuterRef("pk"))
+            .values("grant")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        report = GrantReport.objects.filter(grant=OuterRef("pk"))
+        return self.annotate(
+            paid_total=Coalesce(Subquery(paid), Value(0), output_field=models.BigIntegerField()),
+            recovery_total=Coalesce(
+                Subquery(report.values("recovery_amount")[:1]),
+                Value(0),
+                output_field=models.BigIntegerField(),
+            ),
+            reported=Exists(report.filter(received_on__isnull=False)),
+            report_overdue=Exists(report.filter(received_on__isnull=True, due_on__lt=today)),
+        ).annotate(
+            status=Case(
+                When(recovery_total__gt=0, then=Value(Grant.Status.RECOVERY)),
+                When(reported=True, then=Value(Grant.Status.REPORTED)),
+                When(paid_total__gt=0, then=Value(Grant.Status.PAID)),
+                default=F("decision"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def for_table(self):
+        return self.select_related("organisation", "scheme", "scheme__committee").with_figures()
+
+
+class Grant(models.Model):
+    """An application and the decision on it. Payments and reports back hang off it; its
+    status follows from them (see GrantQuerySet.with_figures)."""
+
+    class Decision(models.TextChoices):
+        APPLIED = "ansokt", _("applied")
+        GRANTED = "beviljat", _("granted")
+        PARTLY = "delvis_beviljat", _("partly granted")
+        REJECTED = "avslag", _("rejected")
+
+    class Status(models.TextChoices):
+        APPLIED = "ansokt", _("applied")
+        GRANTED = "beviljat", _("granted")
+        PARTLY = "delvis_beviljat", _("partly granted")
+        REJECTED = "avslag", _("rejected")
+        PAID = "utbetalt", _("paid")
+        REPORTED = "aterrapporterat", _("reported back")
+        RECOVERY = "aterkrav", _("recovery claimed")
+
+    class DecidedBy(models.TextChoices):
+        COMMITTEE = "namnd", _("the committee")
+        DELEGATE = "delegat", _("a delegate (delegationsbeslut)")
+
+    GRANTING = (Decision.GRANTED, Decision.PARTLY)
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name=_("organisation"),
+    )
+    scheme = models.ForeignKey(
+        GrantScheme, on_delete=models.PROTECT, related_name="grants", verbose_name=_("scheme")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    purpose = models.TextField(_("purpose"))
+    applied_amount = KronorField(_("amount applied for"))
+    granted_amount = KronorField(_("amount granted"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.APPLIED
+    )
+    decided_by = models.CharField(
+        _("decided by"), max_length=10, choices=DecidedBy.choices, blank=True
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("decision reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("§ in the committee's minutes, or the delegation decision's number."),
+    )
+    case_number = models.CharField(_("case number (diarienummer)"), max_length=50, blank=True)
+    decision_maker = models.CharField(
+        _("decision maker"), max_length=150, blank=True, help_text=_("Who decided (name, title).")
+    )
+    no_conflict_of_interest = models.BooleanField(
+        _("no conflict of interest (jäv) noted"), default=False
+    )
+    conflict_note = models.TextField(_("note on conflict of interest"), blank=True)
+    overdue_report_reason = models.TextField(
+        _("reason to grant despite an overdue report back"), blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-year", "organisation__name"]
+        indexes = [models.Index(fields=["year", "scheme"], name="grant_year_scheme")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision__in=["beviljat", "delvis_beviljat"])
+                | Q(decision_date__isnull=False, granted_amount__isnull=False),
+                name="grant_granted_has_date_and_amount",
+                violation_error_message=_("A granted grant needs a decision date and an amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="ansokt") | Q(decision_date__isnull=False),
+                name="grant_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="grant_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} {self.year} – {self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("grant_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        decided = self.decision != self.Decision.APPLIED
+        if decided and not self.decision_date:
+            errors["decision_date"] = _("Give the date of the decision.")
+        if decided and not self.decided_by:
+            errors["decided_by"] = _("Say whether the committee or a delegate decided.")
+        if self.decision in self.GRANTING and self.granted_amount in (None, 0):
+            errors["granted_amount"] = _("Give the amount granted.")
+        if self.decision == self.Decision.REJECTED and self.granted_amount:
+            errors["granted_amount"] = _("A rejected application is granted nothing.")
+        if (
+            self.decision == self.Decision.GRANTED
+            and self.granted_amount is not None
+            and self.applied_amount is not None
+            and self.granted_amount < self.applied_amount
+        ):
+            errors["decision"] = _("Less than applied for is a partial grant.")
+        if (
+            self.decision == self.Decision.PARTLY
+            and self.granted_amount is not None
+            and self.applied_amount is not None
+            and self.granted_amount >= self.applied_amount
+        ):
+            errors["decision"] = _("A partial grant is less than the amount applied for.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_status_display(self):
+        """The status `with_figures()` derived (the decision where it was not annotated)."""
+        return self.Status(getattr(self, "status", self.decision)).label
+
+    @property
+    def is_delegated(self):
+        return self.decided_by == self.DecidedBy.DELEGATE
+
+
+def organisations_with_overdue_reports(today=None):
+    today = today or timezone.localdate()
+    return GrantReport.objects.filter(received_on__isnull=True, due_on__lt=today).values(
+        "grant__organisation"
+    )
+
+
+class Payment(models.Model):
+    """Money out: when, how much, and to which account (kept as it was on the day)."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, related_name="payments", verbose_name=_("grant")
+    )
+    paid_on = models.DateField(_("payment date"))
+    amount = KronorField(_("amount"))
+    account_kind = models.CharField(
+        _("account kind"), max_length=10, choices=PaymentAccount.Kind.choices
+    )
+    account_number = models.CharField(_("account number"), max_length=12)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    excess_reason = models.TextField(_("reason for paying more than granted"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.paid_on} {self.amount} kr"
+
+    def clean(self):
+        errors = {}
+        if self.account_kind and self.account_number:
+            try:
+                self.account_number = giro.validate(self.account_kind, self.account_number)
+            except ValidationError as error:
+                errors["account_number"] = error.messages
+        if self.amount is not None and self.amount <= 0:
+            errors["amount"] = _("A payment is more than 0 kr.")
+        grant = self.grant if self.grant_id else None
+        if grant is not None and self.amount:
+            if grant.decision not in Grant.GRANTING:
+                errors["amount"] = _("Only a granted grant can be paid.")
+            else:
+                earlier = (
+                    grant.payments.exclude(pk=self.pk).aggregate(total=Sum("amount"))["total"] or 0
+                )
+                if earlier + self.amount > (grant.granted_amount or 0) and not (
+                    self.excess_reason.strip()
+                ):
+                    errors["excess_reason"] = _(
+                        "The payments would exceed the amount granted. State the reason."
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+
+class GrantReport(models.Model):
+    """The report back (återrapportering) on a grant, and any recovery (återkrav)."""
+
+    grant = models.OneToOneField(
+        Grant, on_delete=models.CASCADE, related_name="report", verbose_name=_("grant")
+    )
+    due_on = models.DateField(_("due"))
+    received_on = models.DateField(_("received"), null=True, blank=True)
+    approved = models.BooleanField(_("approved"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    recovery_amount = KronorField(_("recovery claimed"), default=0)
+    recovery_reason = models.TextField(_("reason for recovery"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report back")
+        verbose_name_plural = _("reports back")
+        ordering = ["due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recovery_amount=0) | ~Q(recovery_reason=""),
+                name="report_recovery_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved__isnull=True) | Q(received_on__isnull=False),
+                name="report_assessed_only_when_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grant} – {self.due_on}"
+
+    def clean(self):
+        errors = {}
+        if self.recovery_amount and not self.recovery_reason.strip():
+            errors["recovery_reason"] = _("Give the reason for the recovery.")
+        if self.approved is not None and not self.received_on:
+            errors["received_on"] = _("A report is assessed only once it has been received.")
+        if self.grant_id and self.recovery_amount:
+            paid = self.grant.payments.aggregate(total=Sum("amount"))["total"] or 0
+            if self.recovery_amount > paid:
+                errors["recovery_amount"] = _("The recovery cannot exceed what was paid.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_overdue_on(self, today=None):
+        today = today or timezone.localdate()
+        return self.received_on is None and self.due_on < today
+
+
+def default_report_due(year):
+    """Reports back are due by the end of March the year after."""
+    return datetime.date(year + 1, 3, 31)

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("observation_list", _("Raised issues"), ALL_ROLES),
     ("organisation_list", _("Organisations"), ALL_ROLES),
     ("partnership_list", _("IOP agreements"), ALL_ROLES),
+    ("grant_list", _("Grants"), ALL_ROLES),
     ("body_list", _("Committees"), ALL_ROLES),
     ("structures_report", _("Dialogue structures"), ALL_ROLES - {"representative"}),
     ("calendar_subscriptions", _("Calendar"), ALL_ROLES),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from dialogues.models import Forum, Meeting, Observation
+from grants.models import Grant, PaymentAccount
 from municipality import access, history
 from partners.contacts import remove_contact_person
 from partners.filters import OrganisationFilter, PartnershipFilter
@@ -91,9 +92,17 @@ def organisation_detail(request, pk):
     )
     scope = access.scope_for(user)
     show_contacts = scope.is_staff or scope.is_admin or organisation.pk in scope.organisation_ids
+    grants = (
+        Grant.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .select_related("scheme")
+        .with_figures()
+        .order_by("-year", "scheme__name")
+    )
     context = {
         "organisation": organisation,
         "partnerships": partnerships,
+        "grants": grants,
         "forums": forums,
         "attended": attended,
         "raised": raised,
@@ -111,7 +120,18 @@ def organisation_detail(request, pk):
                 ContactPerson.history.filter(organisation_id=organisation.pk),
                 title=lambda record: _("Contact person %(name)s") % {"name": record.name},
             )
+        account_changes = history.entries(
+            PaymentAccount.history.filter(organisation_id=organisation.pk),
+            title=lambda record: _("Payment account"),
+        )
+        entries += account_changes
         context["history"] = sorted(entries, key=lambda entry: entry.when, reverse=True)
+        context["account"] = PaymentAccount.objects.filter(organisation=organisation).first()
+        # A changed account (not its first entry) is what an auditor looks at first.
+        context["account_changed"] = next(
+            (e for e in account_changes if any(c.old is not None for c in e.changes)), None
+        )
+        context["may_edit_account"] = scope.is_staff or scope.is_admin
     return render(request, "partners/organisation_detail.html", context)
 
 

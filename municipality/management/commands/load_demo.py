@@ -6,7 +6,7 @@ from django.db import transaction
 from municipality.demo import DEMO_PASSWORD
 
 # Each app's demo module builds on those before it.
-DEMO_MODULES = ["municipality.demo", "partners.demo", "dialogues.demo"]
+DEMO_MODULES = ["municipality.demo", "partners.demo", "dialogues.demo", "grants.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,47 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Grant, GrantScheme
+from municipality.models import Body
+from partners.models import Organisation
+
+
+class GrantFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    scheme = django_filters.ModelChoiceFilter(
+        label=_("Scheme"), queryset=GrantScheme.objects.none(), empty_label=_("All")
+    )
+    committee = django_filters.ModelChoiceFilter(
+        label=_("Committee"),
+        field_name="scheme__committee",
+        queryset=Body.objects.none(),
+        empty_label=_("All"),
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Grant.Status.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Grant
+        fields = ["year", "scheme", "committee", "organisation", "status"]
+
+    def __init__(self, *args, user, municipality_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["scheme"].queryset = GrantScheme.objects.visible_to(user)
+        self.filters["committee"].queryset = Body.objects.filter(
+            municipality_id=municipality_id, kind=Body.Kind.COMMITTEE
+        )
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+
+    def describe(self):
+        """The filter in words, for the workbook's "Om uttaget" sheet."""
+        if not self.is_bound or not self.form.is_valid():
+            return [(_("Filter"), _("none"))]
+        return [
+            (self.filters[name].label, str(value))
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "")
+        ] or [(_("Filter"), _("none"))]

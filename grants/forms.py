@@ -1,0 +1,218 @@
+from django import forms
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from grants import giro
+from grants.models import (
+    Grant,
+    GrantLevel,
+    GrantReport,
+    GrantScheme,
+    Payment,
+    PaymentAccount,
+    organisations_with_overdue_reports,
+)
+from municipality import access
+from municipality.models import Body
+from partners.forms import CrispyModelForm, DateInput
+from partners.models import Organisation
+
+
+class SchemeForm(CrispyModelForm):
+    class Meta:
+        model = GrantScheme
+        fields = ["committee", "name", "kind", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = access.scope_for(user)
+        committees = Body.objects.filter(kind=Body.Kind.COMMITTEE)
+        if not scope.is_admin:
+            committees = committees.filter(pk__in=scope.served_committee_ids)
+        self.fields["committee"].queryset = committees
+
+
+class LevelForm(CrispyModelForm):
+    class Meta:
+        model = GrantLevel
+        fields = ["year", "amount", "is_ceiling", "decision"]
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.scheme = scheme
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        taken = GrantLevel.objects.filter(scheme=self.instance.scheme, year=year)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This scheme already has a level for that year."))
+        return year
+
+
+class GrantForm(CrispyModelForm):
+    class Meta:
+        model = Grant
+        fields = [
+            "organisation",
+            "scheme",
+            "year",
+            "purpose",
+            "applied_amount",
+            "decision",
+            "granted_amount",
+            "decided_by",
+            "decision_date",
+            "decision_reference",
+            "case_number",
+            "decision_maker",
+            "no_conflict_of_interest",
+            "conflict_note",
+            "overdue_report_reason",
+        ]
+        widgets = {
+            "decision_date": DateInput,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "conflict_note": forms.Textarea(attrs={"rows": 2}),
+            "overdue_report_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = access.scope_for(user)
+        schemes = GrantScheme.objects.editable_by(user)
+        if self.instance.pk:
+            schemes = GrantScheme.objects.filter(pk__in=schemes) | GrantScheme.objects.filter(
+                pk=self.instance.scheme_id
+            )
+        self.fields["scheme"].queryset = schemes.select_related("committee")
+        organisations = Organisation.objects.all()
+        if not scope.is_admin:
+            organisations = organisations.filter(municipality_id=scope.municipality_id)
+        self.fields["organisation"].queryset = organisations
+        self.fields["overdue_report_reason"].help_text = _(
+            "Required when the organisation has a report back that is overdue."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        organisation = cleaned.get("organisation")
+        granting = decision in Grant.GRANTING
+        if granting and organisation is not None:
+            overdue = organisations_with_overdue_reports().filter(grant__organisation=organisation)
+            if self.instance.pk:
+                overdue = overdue.exclude(grant=self.instance)
+            if overdue.exists() and not cleaned.get("overdue_report_reason", "").strip():
+                self.add_error(
+                    "overdue_report_reason",
+                    _(
+                        "%(organisation)s has a report back that is overdue. Give the reason "
+                        "to grant anyway, or wait for the report."
+                    )
+                    % {"organisation": organisation},
+                )
+        noted = cleaned.get("no_conflict_of_interest") or cleaned.get("conflict_note", "").strip()
+        if granting and not noted:
+            self.add_error(
+                "no_conflict_of_interest",
+                _("Confirm that no conflict of interest was noted, or describe it below."),
+            )
+        scheme, year, granted = (
+            cleaned.get("scheme"),
+            cleaned.get("year"),
+            cleaned.get("granted_amount"),
+        )
+        if granting and scheme and year and granted:
+            ceiling = GrantLevel.objects.filter(scheme=scheme, year=year, is_ceiling=True).first()
+            if ceiling and granted > ceiling.amount:
+                self.add_error(
+                    "granted_amount",
+                    _("The ceiling for %(scheme)s %(year)s is %(amount)s kr.")
+                    % {"scheme": scheme, "year": year, "amount": ceiling.amount},
+                )
+        return cleaned
+
+
+class PaymentForm(CrispyModelForm):
+    class Meta:
+        model = Payment
+        fields = ["paid_on", "amount", "account_kind", "account_number", "reference"]
+        widgets = {"paid_on": DateInput}
+
+    def __init__(self, *args, grant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.grant = grant
+        account = PaymentAccount.objects.filter(organisation=grant.organisation_id).first()
+        if account and not self.instance.pk:
+            self.initial.setdefault("account_kind", account.kind)
+            self.initial.setdefault("account_number", account.number)
+        paid = grant.payments.aggregate(total=Sum("amount"))["total"] or 0
+        remaining = max((grant.granted_amount or 0) - paid, 0)
+        if not self.instance.pk:
+            self.initial.setdefault("amount", remaining)
+        self.fields["excess_reason"] = forms.CharField(
+            label=Payment._meta.get_field("excess_reason").verbose_name,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Only when the payments together exceed the amount granted."),
+        )
+
+    def clean_account_number(self):
+        kind = self.cleaned_data.get("account_kind")
+        number = self.cleaned_data["account_number"]
+        return giro.validate(kind, number) if kind else number
+
+    def _post_clean(self):
+        self.instance.excess_reason = self.cleaned_data.get("excess_reason", "")
+        super()._post_clean()
+
+
+class ReportForm(CrispyModelForm):
+    class Meta:
+        model = GrantReport
+        fields = [
+            "due_on",
+            "received_on",
+            "approved",
+            "comment",
+            "recovery_amount",
+            "recovery_reason",
+        ]
+        widgets = {
+            "due_on": DateInput,
+            "received_on": DateInput,
+            "approved": forms.NullBooleanSelect,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+            "recovery_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, grant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.grant = grant
+
+
+class PaymentAccountForm(CrispyModelForm):
+    class Meta:
+        model = PaymentAccount
+        fields = ["kind", "number"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+
+class WorkbookForm(forms.Form):
+    """What the auditor's download contains beyond the list's filter."""
+
+    sample_size = forms.IntegerField(
+        label=_("Sample size"), min_value=0, max_value=1000, initial=10, required=False
+    )
+    seed = forms.IntegerField(
+        label=_("Sample seed"),
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty for a new sample; give an earlier seed to draw it again."),
+    )
+    changes_from = forms.DateField(label=_("Changes from"), required=False, widget=DateInput)
+    changes_to = forms.DateField(label=_("Changes to"), required=False, widget=DateInput)

@@ -1,0 +1,66 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Grant
+from municipality.money import format_kronor
+
+STATUS_BADGES = {
+    Grant.Status.APPLIED: "text-bg-secondary",
+    Grant.Status.GRANTED: "text-bg-primary",
+    Grant.Status.PARTLY: "text-bg-primary",
+    Grant.Status.REJECTED: "text-bg-light border",
+    Grant.Status.PAID: "text-bg-success",
+    Grant.Status.REPORTED: "text-bg-success",
+    Grant.Status.RECOVERY: "text-bg-danger",
+}
+
+
+class KronorColumn(tables.Column):
+    attrs = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+
+    def render(self, value):
+        return format_kronor(value)
+
+
+class GrantTable(tables.Table):
+    organisation = tables.Column(verbose_name=_("Organisation"), linkify=False)
+    scheme = tables.Column(verbose_name=_("Scheme"))
+    year = tables.Column(verbose_name=_("Year"))
+    status = tables.Column(verbose_name=_("Status"))
+    applied_amount = KronorColumn(verbose_name=_("Applied for"))
+    granted_amount = KronorColumn(verbose_name=_("Granted"))
+    paid_total = KronorColumn(verbose_name=_("Paid"))
+    decision_date = tables.DateColumn(verbose_name=_("Decided"), format="Y-m-d")
+    details = tables.LinkColumn(
+        "grant_detail", args=[tables.A("pk")], text=_("Open"), orderable=False, verbose_name=""
+    )
+
+    class Meta:
+        model = Grant
+        fields = [
+            "organisation",
+            "scheme",
+            "year",
+            "status",
+            "applied_amount",
+            "granted_amount",
+            "paid_total",
+            "decision_date",
+        ]
+        empty_text = _("No grants match the filter.")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_status(self, record):
+        badges = [
+            format_html(
+                '<span class="badge {}">{}</span>',
+                STATUS_BADGES[record.status],
+                Grant.Status(record.status).label,
+            )
+        ]
+        if record.report_overdue:
+            badges.append(
+                format_html(' <span class="badge text-bg-warning">{}</span>', _("report overdue"))
+            )
+        return format_html("{}{}", badges[0], badges[1] if len(badges) > 1 else "")

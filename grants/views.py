@@ -1,0 +1,353 @@
+import tempfile
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Sum
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from grants import workbook
+from grants.filters import GrantFilter
+from grants.forms import (
+    GrantForm,
+    LevelForm,
+    PaymentAccountForm,
+    PaymentForm,
+    ReportForm,
+    SchemeForm,
+    WorkbookForm,
+)
+from grants.models import (
+    Grant,
+    GrantLevel,
+    GrantReport,
+    GrantScheme,
+    Payment,
+    PaymentAccount,
+    default_report_due,
+)
+from grants.tables import GrantTable
+from municipality import access, history
+from municipality.models import Body
+from partners.models import Organisation
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def form_page(request, form, heading, cancel_url, **context):
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "heading": heading, "cancel_url": cancel_url, **context},
+    )
+
+
+def may_audit(user):
+    """Who sees payment accounts, history and the workbook: staff, auditors, admins."""
+    scope = access.scope_for(user)
+    return scope.is_staff or scope.is_auditor or scope.is_admin
+
+
+def filtered(request):
+    scope = access.scope_for(request.user)
+    return GrantFilter(
+        request.GET,
+        queryset=Grant.objects.visible_to(request.user).for_table(),
+        user=request.user,
+        municipality_id=scope.municipality_id,
+    )
+
+
+# Grants ---------------------------------------------------------------------------------
+
+
+def grant_list(request):
+    filterset = filtered(request)
+    grants = filterset.qs
+    totals = grants.order_by().aggregate(
+        applied=Sum("applied_amount"), granted=Sum("granted_amount"), paid=Sum("paid_total")
+    )
+    table = GrantTable(grants)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "grants/grant_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "totals": totals,
+            "may_create": GrantScheme.objects.editable_by(request.user).exists(),
+            "may_download": may_audit(request.user),
+            "workbook_form": WorkbookForm(),
+        },
+    )
+
+
+def grant_detail(request, pk):
+    user = request.user
+    grant = get_object_or_404(
+        Grant.objects.visible_to(user)
+        .select_related("organisation", "scheme", "scheme__committee")
+        .with_figures(),
+        pk=pk,
+    )
+    report = GrantReport.objects.filter(grant=grant).first()
+    context = {
+        "grant": grant,
+        "payments": grant.payments.all(),
+        "report": report,
+        "report_overdue": report is not None and report.is_overdue_on(),
+        "may_edit": Grant.objects.editable_by(user).filter(pk=pk).exists(),
+        "show_accounts": may_audit(user),
+        "history": None,
+    }
+    if may_audit(user):
+        entries = history.entries(Grant.history.filter(id=grant.pk))
+        entries += history.entries(
+            Payment.history.filter(grant_id=grant.pk), title=lambda r: _("Payment")
+        )
+        entries += history.entries(
+            GrantReport.history.filter(grant_id=grant.pk), title=lambda r: _("Report back")
+        )
+        context["history"] = sorted(entries, key=lambda entry: entry.when, reverse=True)
+    return render(request, "grants/grant_detail.html", context)
+
+
+def grant_create(request):
+    access.require(GrantScheme.objects.editable_by(request.user).exists())
+    initial = {"year": timezone.localdate().year}
+    if request.GET.get("organisation"):
+        initial["organisation"] = request.GET["organisation"]
+    form = GrantForm(request.POST or None, user=request.user, initial=initial)
+    if form.is_valid():
+        form.instance.created_by = request.user
+        grant = form.save()
+        messages.success(request, _("The grant was saved."))
+        return redirect(grant)
+    return form_page(request, form, _("New grant"), reverse("grant_list"))
+
+
+def grant_update(request, pk):
+    grant = access.object_for_change(
+        Grant.objects.visible_to(request.user), Grant.objects.editable_by(request.user), pk=pk
+    )
+    form = GrantForm(request.POST or None, instance=grant, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The grant was saved."))
+        return redirect(grant)
+    return form_page(
+        request, form, _("Edit %(grant)s") % {"grant": grant}, grant.get_absolute_url()
+    )
+
+
+def payment_create(request, pk):
+    grant = access.object_for_change(
+        Grant.objects.visible_to(request.user).select_related("organisation"),
+        Grant.objects.editable_by(request.user),
+        pk=pk,
+    )
+    form = PaymentForm(request.POST or None, grant=grant)
+    if form.is_valid():
+        form.instance.created_by = request.user
+        form.save()
+        messages.success(request, _("The payment was recorded."))
+        return redirect(grant)
+    return form_page(
+        request, form, _("Payment of %(grant)s") % {"grant": grant}, grant.get_absolute_url()
+    )
+
+
+def report_edit(request, pk):
+    grant = access.object_for_change(
+        Grant.objects.visible_to(request.user), Grant.objects.editable_by(request.user), pk=pk
+    )
+    report = GrantReport.objects.filter(grant=grant).first()
+    initial = {} if report else {"due_on": default_report_due(grant.year)}
+    form = ReportForm(request.POST or None, instance=report, grant=grant, initial=initial)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The report back was saved."))
+        return redirect(grant)
+    return form_page(
+        request, form, _("Report back on %(grant)s") % {"grant": grant}, grant.get_absolute_url()
+    )
+
+
+def grant_workbook(request):
+    """The auditor's workbook for the list's filter, written to a temporary file and
+    streamed, so a large selection never sits in memory."""
+    access.require(may_audit(request.user))
+    filterset = filtered(request)
+    options = WorkbookForm(request.GET)
+    chosen = options.cleaned_data if options.is_valid() else {}
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    written = workbook.write(
+        filterset.qs,
+        output,
+        user=request.user,
+        filters=filterset.describe(),
+        sample_size=chosen.get("sample_size") if chosen.get("sample_size") is not None else 10,
+        seed=chosen.get("seed"),
+        changes_from=chosen.get("changes_from"),
+        changes_to=chosen.get("changes_to"),
+    )
+    output.seek(0)
+    name = f"bidrag-{timezone.localdate().isoformat()}-fro-{written['seed']}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def delegation_list(request):
+    """Grants decided by delegation, per committee and period, to report (anmäla) at the
+    committee's next meeting."""
+    scope = access.scope_for(request.user)
+    access.require(not scope.is_representative)
+    committees = Body.objects.visible_to(request.user).filter(kind=Body.Kind.COMMITTEE)
+    today = timezone.localdate()
+    committee = committees.filter(pk=request.GET.get("committee") or 0).first()
+    if committee is None:
+        own = committees.filter(pk__in=scope.committee_ids | scope.served_committee_ids)
+        committee = own.first() or committees.first()
+    start = _date(request.GET.get("from")) or today.replace(day=1)
+    end = _date(request.GET.get("to")) or today
+    grants = (
+        Grant.objects.visible_to(request.user)
+        .filter(
+            decided_by=Grant.DecidedBy.DELEGATE,
+            scheme__committee=committee,
+            decision_date__range=(start, end),
+        )
+        .select_related("organisation", "scheme")
+        .order_by("decision_date", "pk")
+    )
+    return render(
+        request,
+        "grants/delegation_list.html",
+        {
+            "committees": committees,
+            "committee": committee,
+            "start": start,
+            "end": end,
+            "grants": grants,
+            "total": grants.aggregate(total=Sum("granted_amount"))["total"] or 0,
+        },
+    )
+
+
+def _date(text):
+    from django.utils.dateparse import parse_date
+
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
+# Schemes and levels ---------------------------------------------------------------------
+
+
+def scheme_list(request):
+    """Schemes against years: the level of each, so a raise shows at a glance."""
+    schemes = list(
+        GrantScheme.objects.visible_to(request.user)
+        .select_related("committee")
+        .prefetch_related("levels")
+        .order_by("committee__name", "name")
+    )
+    years = sorted({level.year for scheme in schemes for level in scheme.levels.all()})
+    rows = []
+    for scheme in schemes:
+        by_year = {level.year: level for level in scheme.levels.all()}
+        cells, previous = [], None
+        for year in years:
+            level = by_year.get(year)
+            raised = level is not None and previous is not None and level.amount > previous
+            cells.append((level, raised))
+            previous = level.amount if level else previous
+        rows.append((scheme, cells))
+    return render(
+        request,
+        "grants/scheme_list.html",
+        {
+            "rows": rows,
+            "years": years,
+            "may_create": GrantScheme.objects.editable_by(request.user).exists()
+            or access.scope_for(request.user).is_staff,
+            "editable": set(
+                GrantScheme.objects.editable_by(request.user).values_list("pk", flat=True)
+            ),
+        },
+    )
+
+
+def scheme_create(request):
+    scope = access.scope_for(request.user)
+    access.require(scope.is_admin or (scope.is_staff and scope.served_committee_ids))
+    form = SchemeForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The grant scheme was saved."))
+        return redirect("scheme_list")
+    return form_page(request, form, _("New grant scheme"), reverse("scheme_list"))
+
+
+def scheme_update(request, pk):
+    scheme = access.object_for_change(
+        GrantScheme.objects.visible_to(request.user),
+        GrantScheme.objects.editable_by(request.user),
+        pk=pk,
+    )
+    form = SchemeForm(request.POST or None, instance=scheme, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The grant scheme was saved."))
+        return redirect("scheme_list")
+    return form_page(
+        request, form, _("Edit %(scheme)s") % {"scheme": scheme}, reverse("scheme_list")
+    )
+
+
+def level_edit(request, pk, year=None):
+    scheme = access.object_for_change(
+        GrantScheme.objects.visible_to(request.user),
+        GrantScheme.objects.editable_by(request.user),
+        pk=pk,
+    )
+    level = GrantLevel.objects.filter(scheme=scheme, year=year).first() if year else None
+    initial = {} if level else {"year": timezone.localdate().year + 1}
+    form = LevelForm(request.POST or None, instance=level, scheme=scheme, initial=initial)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The level was saved."))
+        return redirect("scheme_list")
+    return form_page(
+        request, form, _("Level of %(scheme)s") % {"scheme": scheme}, reverse("scheme_list")
+    )
+
+
+# Payment accounts -----------------------------------------------------------------------
+
+
+def account_edit(request, pk):
+    """Staff keep the account an organisation is paid to; every change is in its history."""
+    scope = access.scope_for(request.user)
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    access.require(scope.is_staff or scope.is_admin)
+    account = PaymentAccount.objects.filter(organisation=organisation).first()
+    form = PaymentAccountForm(request.POST or None, instance=account, organisation=organisation)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("The payment account was saved."))
+        return redirect(organisation)
+    return form_page(
+        request,
+        form,
+        _("Payment account of %(organisation)s") % {"organisation": organisation},
+        organisation.get_absolute_url(),
+    )
