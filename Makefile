@@ -29,12 +29,13 @@ run: install
 test: install browser
 	$(VENV)/bin/pytest -n 2
 
-# The browser tests drive Debian's Chromium; install it when we may.
+# The browser tests drive Debian's Chromium and the workbook tests recalculate in
+# LibreOffice; install them when we may.
 browser:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium && command -v soffice; } >/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else echo "The browser tests need Chromium: run 'sudo apt-get install chromium'."; exit 1; fi; }
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libreoffice-calc-nogui; \
+		else echo "The tests need Chromium and LibreOffice: run 'sudo apt-get install chromium libreoffice-calc-nogui'."; exit 1; fi; }
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -38,10 +38,11 @@ class GrantFilter(django_filters.FilterSet):
 
     def describe(self):
         """The filter in words, for the workbook's "Om uttaget" sheet."""
+        nothing = [(str(_("Filter")), str(_("none")))]
         if not self.is_bound or not self.form.is_valid():
-            return [(_("Filter"), _("none"))]
+            return nothing
         return [
-            (self.filters[name].label, str(value))
+            (str(self.filters[name].label), str(value))
             for name, value in self.form.cleaned_data.items()
             if value not in (None, "")
-        ] or [(_("Filter"), _("none"))]
+        ] or nothing
