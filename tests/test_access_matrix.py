@@ -76,6 +76,23 @@ def forum_editors():
     return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
 
 
+def asn_grant(cast):
+    """A grant of ASN's scheme to the representative's organisation, made on demand."""
+    from grants.models import Grant, GrantScheme
+
+    scheme, _ = GrantScheme.objects.get_or_create(
+        committee=cast.asn, name="Verksamhetsbidrag", defaults={"kind": "verksamhetsbidrag"}
+    )
+    return Grant.objects.create(
+        organisation=cast.org, scheme=scheme, year=2026, purpose="x", applied_amount=1000
+    )
+
+
+def grant_editors():
+    """ASF's staff keep the grants of ASN (which ASF serves); others may only look."""
+    return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
+
+
 # url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
 EXPECTED = {
     "home": (None, same_for(PAGE)),
@@ -128,6 +145,50 @@ EXPECTED = {
     ),
     "structures_report": (None, {**same_for(PAGE), "representative": FORBIDDEN}),
     "structures_workbook": (None, {**same_for(PAGE), "representative": FORBIDDEN}),
+    "grant_list": (None, same_for(PAGE)),
+    "grant_create": (
+        lambda c: asn_grant(c) and {},
+        {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE},
+    ),
+    "grant_detail": (
+        lambda c: {"pk": asn_grant(c).pk},
+        {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
+    ),
+    "grant_update": (lambda c: {"pk": asn_grant(c).pk}, grant_editors()),
+    "payment_create": (lambda c: {"pk": asn_grant(c).pk}, grant_editors()),
+    "report_edit": (lambda c: {"pk": asn_grant(c).pk}, grant_editors()),
+    "grant_workbook": (
+        None,
+        {**same_for(PAGE), "elected": FORBIDDEN, "representative": FORBIDDEN},
+    ),
+    "delegation_list": (None, {**same_for(PAGE), "representative": FORBIDDEN}),
+    "scheme_list": (None, same_for(PAGE)),
+    "scheme_create": (
+        None,
+        {
+            **same_for(FORBIDDEN),
+            "staff": PAGE,
+            "other_staff": PAGE,
+            "kalmar_staff": PAGE,
+            "admin": PAGE,
+        },
+    ),
+    "scheme_update": (lambda c: {"pk": asn_grant(c).scheme_id}, grant_editors()),
+    "level_create": (lambda c: {"pk": asn_grant(c).scheme_id}, grant_editors()),
+    "level_update": (
+        lambda c: {"pk": asn_grant(c).scheme_id, "year": 2026},
+        grant_editors(),
+    ),
+    "account_edit": (
+        lambda c: {"pk": c.org.pk},
+        {
+            **same_for(FORBIDDEN),
+            "staff": PAGE,
+            "other_staff": PAGE,
+            "admin": PAGE,
+            "kalmar_staff": NOT_FOUND,
+        },
+    ),
     "login": (None, public()),
     "logout": (None, same_for(NOT_ALLOWED)),
     "password_change": (None, same_for(PAGE)),

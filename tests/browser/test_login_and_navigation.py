@@ -6,7 +6,16 @@ from municipality.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-EVERYONE = ["Start", "Möten", "Forum", "Frågor", "Organisationer", "IOP-avtal", "Nämnder"]
+EVERYONE = [
+    "Start",
+    "Möten",
+    "Forum",
+    "Frågor",
+    "Organisationer",
+    "IOP-avtal",
+    "Bidrag",
+    "Nämnder",
+]
 MENUS = {
     "tjansteperson": ("Tjänsteperson", [*EVERYONE, "Dialogstrukturer", "Kalender"]),
     "fortroendevald": ("Förtroendevald", [*EVERYONE, "Dialogstrukturer", "Kalender"]),

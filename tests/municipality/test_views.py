@@ -3,7 +3,16 @@ from django.urls import reverse
 
 from tests.cast import Cast
 
-NAV_FOR_EVERYONE = ["Start", "Möten", "Forum", "Frågor", "Organisationer", "IOP-avtal", "Nämnder"]
+NAV_FOR_EVERYONE = [
+    "Start",
+    "Möten",
+    "Forum",
+    "Frågor",
+    "Organisationer",
+    "IOP-avtal",
+    "Bidrag",
+    "Nämnder",
+]
 
 
 def nav_labels(response):
