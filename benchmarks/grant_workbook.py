@@ -1,0 +1,259 @@
+"""Benchmark: the auditor's workbook for 100,000 grants with their payments.
+
+Run: .venv/bin/python benchmarks/grant_workbook.py [--grants 100000]
+
+Builds a throwaway SQLite database, then, each in a fresh process so peak memory is its
+own, measures
+(a) the floor: a raw openpyxl write-only loop writing the same cells, prepared in memory
+    beforehand (database time not counted);
+(b) django-tables2's export (tablib) of the same decision and payment rows;
+(c) ours: grants.workbook.write from the queryset, database included;
+and our export again for 1,000 grants, to show memory stays flat as rows grow.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup(database):
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("STATIC_ROOT", str(Path(database).parent))
+    import django
+
+    django.setup()
+
+
+def build(count):
+    from django.core.management import call_command
+
+    from grants.models import Grant, GrantScheme, Payment
+    from municipality.models import Body, Municipality, User
+    from partners.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    malmo = Municipality.objects.create(name="Malmö stad", code="1280")
+    committee = Body.objects.create(municipality=malmo, name="Fritidsnämnden", kind="committee")
+    User.objects.create_user("revisor", role="auditor", municipality=malmo)
+    schemes = [
+        GrantScheme.objects.create(committee=committee, name=f"Bidragsform {n}", kind="annat")
+        for n in range(5)
+    ]
+    organisations = Organisation.objects.bulk_create(
+        Organisation(municipality=malmo, name=f"Förening {n:04d}") for n in range(1000)
+    )
+    grants = Grant.objects.bulk_create(
+        (
+            Grant(
+                organisation=organisations[n % 1000],
+                scheme=schemes[n % 5],
+                year=2020 + n % 7,
+                purpose="Verksamhet för barn och unga under året",
+                applied_amount=50_000 + n % 977,
+                granted_amount=40_000 + n % 977,
+                decision="beviljat",
+                decided_by="namnd",
+                decision_date=datetime.date(2020 + n % 7, 2, 1),
+                decision_reference=f"FRN § {n % 300}",
+                case_number=f"FRN-{n}",
+                no_conflict_of_interest=True,
+            )
+            for n in range(count)
+        ),
+        batch_size=5000,
+    )
+    Payment.objects.bulk_create(
+        (
+            Payment(
+                grant=grant,
+                paid_on=datetime.date(grant.year, 3, 1),
+                amount=grant.granted_amount,
+                account_kind="bankgiro",
+                account_number="505-0109",
+                reference=f"Ver {grant.pk}",
+            )
+            for grant in grants
+        ),
+        batch_size=5000,
+    )
+
+
+def selection(limit):
+    from grants.models import Grant
+
+    grants = Grant.objects.all()
+    return grants.filter(pk__lte=limit) if limit else grants
+
+
+def measure(kind, limit, output):
+    """One measurement in this process: seconds and peak memory (RSS, MiB)."""
+    from grants import workbook
+    from municipality.models import User
+
+    grants = selection(limit)
+    user = User.objects.get(username="revisor")
+    began = None
+    if kind == "ours":
+        began = time.perf_counter()
+        with open(output, "wb") as file:
+            workbook.write(grants, file, user=user, sample_size=100, seed=1)
+    elif kind == "raw":
+        decisions = list(workbook._decision_rows(grants))
+        payments = list(workbook._payment_rows(workbook.Payment.objects.filter(grant__in=grants)))
+        began = time.perf_counter()
+        raw_openpyxl(decisions, payments, output)
+    elif kind == "tables2":
+        began = time.perf_counter()
+        tables2_export(grants, output)
+    seconds = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mib": peak, "bytes": os.path.getsize(output)}
+
+
+def raw_openpyxl(decisions, payments, output):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from grants import workbook
+
+    book = Workbook(write_only=True)
+    for name, columns, rows in (
+        ("Beslut", workbook.DECISIONS, decisions),
+        ("Utbetalningar", workbook.PAYMENTS, payments),
+    ):
+        sheet = book.create_sheet(name)
+        sheet.append([column.header for column in columns])
+        formats = [workbook._FORMATS.get(column.kind) for column in columns]
+        for row in rows:
+            cells = []
+            for value, number_format in zip(row, formats, strict=True):
+                if number_format is None or value is None:
+                    cells.append(value)
+                else:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = number_format
+                    cells.append(cell)
+            sheet.append(cells)
+    book.save(output)
+
+
+def tables2_export(grants, output):
+    import django_tables2 as tables
+    import tablib
+    from django_tables2.export import TableExport
+
+    from grants.models import Payment
+
+    class Decisions(tables.Table):
+        class Meta:
+            model = grants.model
+            fields = [
+                "pk",
+                "organisation__name",
+                "organisation__org_number",
+                "scheme__committee__name",
+                "scheme__name",
+                "year",
+                "purpose",
+                "applied_amount",
+                "granted_amount",
+                "decision",
+                "decided_by",
+                "decision_date",
+                "decision_reference",
+                "case_number",
+                "decision_maker",
+                "no_conflict_of_interest",
+            ]
+
+    class Payments(tables.Table):
+        class Meta:
+            model = Payment
+            fields = [
+                "grant_id",
+                "grant__organisation__name",
+                "grant__scheme__name",
+                "grant__year",
+                "paid_on",
+                "amount",
+                "account_kind",
+                "account_number",
+                "reference",
+            ]
+
+    decisions = Decisions(grants.select_related("organisation", "scheme__committee"))
+    payments = Payments(
+        Payment.objects.filter(grant__in=grants).select_related(
+            "grant__organisation", "grant__scheme"
+        )
+    )
+    book = tablib.Databook(
+        [
+            TableExport("xlsx", decisions).dataset,
+            TableExport("xlsx", payments).dataset,
+        ]
+    )
+    with open(output, "wb") as file:
+        file.write(book.export("xlsx"))
+
+
+def child(kind, limit, database):
+    result = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, "--limit", str(limit), "--db", database],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--grants", type=int, default=100_000)
+    parser.add_argument("--measure")
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--db")
+    args = parser.parse_args()
+    if args.measure:
+        setup(args.db)
+        output = Path(args.db).parent / f"{args.measure}-{args.limit}.xlsx"
+        print(json.dumps(measure(args.measure, args.limit, output)))
+        return
+    workdir = tempfile.mkdtemp(prefix="samverkan-bench-")
+    database = f"{workdir}/bench.sqlite3"
+    setup(database)
+    began = time.perf_counter()
+    build(args.grants)
+    print(f"built {args.grants} grants and payments in {time.perf_counter() - began:.1f} s")
+    results = {
+        "raw openpyxl write-only (a)": child("raw", 0, database),
+        "django-tables2 / tablib (b)": child("tables2", 0, database),
+        "ours, database included": child("ours", 0, database),
+        "ours, 1,000 grants": child("ours", 1000, database),
+    }
+    for name, r in results.items():
+        seconds, peak, size = r["seconds"], r["peak_mib"], r["bytes"]
+        print(f"{name:30} {seconds:8.1f} s  peak {peak:7.0f} MiB  {size:>11} bytes")
+    ours = results["ours, database included"]
+    raw = results["raw openpyxl write-only (a)"]
+    tablib = results["django-tables2 / tablib (b)"]
+    small = results["ours, 1,000 grants"]
+    print(f"ours / raw openpyxl:  {ours['seconds'] / raw['seconds']:.2f}  (aim: at most 1.3)")
+    print(f"tablib / ours:        {tablib['seconds'] / ours['seconds']:.2f}  (aim: at least 3)")
+    memory = ours["peak_mib"] / small["peak_mib"]
+    print(f"peak memory, {args.grants} / 1,000 grants: {memory:.2f}  (aim: at most 1.5)")
+
+
+if __name__ == "__main__":
+    main()
