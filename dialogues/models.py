@@ -248,7 +248,7 @@ class Meeting(models.Model):
     # A change to any of these makes calendars treat the event as rescheduled.
     CALENDAR_FIELDS = ("start", "end", "place", "online_link", "status")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = MeetingQuerySet.as_manager()
 
     class Meta:

@@ -150,7 +150,7 @@ class PaymentAccount(models.Model):
     number = models.CharField(_("account number"), max_length=12)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("payment account")
