@@ -155,7 +155,10 @@ class AttendanceForm(forms.ModelForm):
         return cleaned
 
 
-AttendanceFormSet = forms.modelformset_factory(Invitation, form=AttendanceForm, extra=0)
+# edit_only: a crafted POST with more forms than invitations must not create rows.
+AttendanceFormSet = forms.modelformset_factory(
+    Invitation, form=AttendanceForm, extra=0, edit_only=True
+)
 
 
 class RaisedForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 """The dialogue structures report ("Dialogstrukturer"): per owning body, its forums, the
-meetings held in the last twelve months, the organisations reached and what was raised.
+meetings held in the last twelve months, the organisations reached and what was raised,
+and the issues still open from any of the forum's meetings, however old.
 
 This is the overview a förvaltning otherwise writes by hand when a nämnd asks which
 forums for dialogue with civil society already exist (seed 000).
@@ -9,7 +10,8 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -53,9 +55,20 @@ def build(forums, today=None):
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=365)
     held = Q(status=Meeting.Status.HELD, start__date__gt=since, start__date__lte=today)
+    still_open = (
+        Observation.objects.filter(meeting__forum=OuterRef("pk"))
+        .exclude(status=Observation.Status.HANDLED)
+        .order_by()
+        .values("meeting__forum")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     forums = (
         forums.select_related("owner_committee", "owner_administration")
-        .annotate(member_count=Count("members", distinct=True))
+        .annotate(
+            member_count=Count("members", distinct=True),
+            open_count=Coalesce(Subquery(still_open), 0),
+        )
         .prefetch_related(
             Prefetch(
                 "meetings",
@@ -83,7 +96,7 @@ def build(forums, today=None):
             meetings_held=len(forum.held_meetings),
             organisations_reached=len(reached),
             observations=len(raised),
-            observations_open=sum(o.status != Observation.Status.HANDLED for o in raised),
+            observations_open=forum.open_count,
         )
         owner = forum.owner
         bodies.setdefault(owner.pk, BodyRow(body=owner)).forums.append(row)

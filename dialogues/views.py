@@ -284,8 +284,9 @@ def meeting_log(request, pk):
 
 
 def meeting_minutes(request, pk):
+    user = request.user
     meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user)
+        Meeting.objects.visible_to(user)
         .for_list()
         .prefetch_related(
             Prefetch(
@@ -295,11 +296,18 @@ def meeting_minutes(request, pk):
             ),
             Prefetch(
                 "observations",
-                queryset=Observation.objects.select_related("organisation", "forwarded_to"),
+                queryset=Observation.objects.visible_to(user).select_related(
+                    "organisation", "forwarded_to"
+                ),
             ),
         ),
         pk=pk,
     )
+    scope = access.scope_for(user)
+    if scope.is_representative:
+        meeting.attending = [
+            i for i in meeting.attending if i.organisation_id in scope.organisation_ids
+        ]
     return render(request, "dialogues/meeting_minutes.html", {"meeting": meeting})
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -35,10 +35,14 @@ def due(today, days):
             | Q(start_date__year__lt=today.year)
         )
         .select_related("run_by")
-        .annotate(last_follow_up_year=Max("follow_ups__year"))
+        .annotate(
+            last_follow_up_year=Max("follow_ups__year"),
+            is_renewed=Exists(Partnership.objects.filter(renews=OuterRef("pk"))),
+        )
     )
     for p in candidates:
-        if p.end_date <= horizon:
+        # A renewed agreement needs no decision on ending or notice: a later one follows it.
+        if p.end_date <= horizon and not p.is_renewed:
             yield Reminder(
                 p,
                 ReminderSent.Kind.ENDING,
@@ -51,7 +55,7 @@ def due(today, days):
                 )
                 % {"title": p.title, "date": p.end_date.isoformat()},
             )
-        if today <= p.last_notice_date <= horizon:
+        if today <= p.last_notice_date <= horizon and not p.is_renewed:
             yield Reminder(
                 p,
                 ReminderSent.Kind.NOTICE,

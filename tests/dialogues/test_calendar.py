@@ -24,6 +24,13 @@ def at(year, month, day, hour, minute=0):
     return timezone.make_aware(datetime.datetime(year, month, day, hour, minute), STOCKHOLM)
 
 
+def soon_at(hour, days_later=0):
+    """A time about a month from now (plus `days_later`), inside every feed's window
+    whatever the real date."""
+    day = timezone.localdate() + datetime.timedelta(days=30 + days_later)
+    return at(day.year, day.month, day.day, hour)
+
+
 def events(data):
     return {str(e["uid"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
 
@@ -37,8 +44,8 @@ def feed_for(kind, target, owner):
 @pytest.fixture
 def soon(cast):
     """The cast's temadag moved to next month, inside every feed's window."""
-    cast.meeting.start = at(2026, 12, 10, 9)
-    cast.meeting.end = at(2026, 12, 10, 12)
+    cast.meeting.start = soon_at(9)
+    cast.meeting.end = soon_at(12)
     cast.meeting.status = Meeting.Status.PLANNED
     cast.meeting.save()
     return cast.meeting
@@ -200,14 +207,14 @@ def test_personal_feed_dies_with_its_users_account(client, cast):
 
 def test_organisation_feed_holds_only_its_forums_and_invitations(client, cast, soon):
     other_forum_meeting = Meeting.objects.create(
-        forum=cast.frf_forum, title="Fritidsdialog", start=at(2026, 12, 1, 18)
+        forum=cast.frf_forum, title="Fritidsdialog", start=soon_at(18, -9)
     )
     invited_there = Meeting.objects.create(
-        forum=cast.frf_forum, title="Fritidsdialog med gäster", start=at(2026, 12, 8, 18)
+        forum=cast.frf_forum, title="Fritidsdialog med gäster", start=soon_at(18, -2)
     )
     Invitation.objects.create(meeting=invited_there, organisation=cast.org)
     asf_meeting = Meeting.objects.create(
-        forum=cast.asf_forum, title="Föreningsträff", start=at(2026, 12, 3, 18)
+        forum=cast.asf_forum, title="Föreningsträff", start=soon_at(18, -7)
     )
     feed = feed_for("organisation", cast.org, cast.representative)
     uids = set(events(get_feed(client, feed).content))
@@ -261,7 +268,7 @@ def test_feed_uses_the_same_number_of_queries_for_few_and_many_meetings(client, 
 
     def queries_with(count):
         Meeting.objects.bulk_create(
-            Meeting(forum=cast.asn_forum, title=f"Träff {n}", start=at(2026, 12, 1, 9))
+            Meeting(forum=cast.asn_forum, title=f"Träff {n}", start=soon_at(9, -9))
             for n in range(count)
         )
         with CaptureQueriesContext(connection) as captured:
@@ -393,7 +400,8 @@ def test_invitation_goes_to_each_reachable_contact_with_a_request(client, cast, 
         "Omar Saleh <omar@example.se>",
     ]
     message = next(m for m in mail.outbox if "lena" in m.to[0])
-    assert message.subject == "Inbjudan: Temadag om hemlöshet 2026-12-10 09:00"
+    when = timezone.localtime(invited.start).strftime("%Y-%m-%d")
+    assert message.subject == f"Inbjudan: Temadag om hemlöshet {when} 09:00"
     assert "Röda Korset Malmö krets är inbjuden" in message.body
     name, parsed, mimetype = attached(message)
     assert (name, mimetype) == ("inbjudan.ics", "text/calendar; method=REQUEST; charset=UTF-8")
@@ -413,8 +421,8 @@ def test_nothing_is_sent_twice_and_changes_go_as_update_then_cancel(client, cast
     send(client, invited)
     assert (len(mail.outbox), CalendarMessage.objects.count()) == (2, 1)
 
-    invited.start = at(2026, 12, 11, 9)
-    invited.end = at(2026, 12, 11, 12)
+    invited.start = soon_at(9, 1)
+    invited.end = soon_at(12, 1)
     invited.save()
     page = client.get(reverse("meeting_detail", args=[invited.pk]))
     assert page.context["pending_invitation"] == ("REQUEST", True)
@@ -423,7 +431,7 @@ def test_nothing_is_sent_twice_and_changes_go_as_update_then_cancel(client, cast
     assert update.subject.startswith("Ändrad: ")
     (event,) = attached(update)[1].walk("VEVENT")
     assert (str(event["uid"]), int(event["sequence"])) == (invited.calendar_uid, 1)
-    assert event.decoded("dtstart") == at(2026, 12, 11, 9)
+    assert event.decoded("dtstart") == soon_at(9, 1)
 
     invited.status = Meeting.Status.CANCELLED
     invited.save()

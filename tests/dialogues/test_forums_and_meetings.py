@@ -184,6 +184,33 @@ def test_logging_what_an_uninvited_organisation_raised_is_refused(client, cast):
     assert not meeting.observations.exists()
 
 
+def test_crafted_extra_attendance_row_creates_nothing(client, cast):
+    meeting = cast.meeting
+    invitation = meeting.invitations.get()
+    before = Invitation.objects.count()
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("meeting_log", args=[meeting.pk]),
+        {
+            "status": "genomfort",
+            "participants_count": "5",
+            "attendance-TOTAL_FORMS": "2",
+            "attendance-INITIAL_FORMS": "1",
+            "attendance-0-id": str(invitation.pk),
+            "attendance-0-attended": "on",
+            "attendance-0-people": "2",
+            "attendance-1-organisation": str(cast.other_org.pk),
+            "attendance-1-attended": "on",
+            "attendance-1-people": "3",
+            "raised-TOTAL_FORMS": "0",
+            "raised-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert Invitation.objects.count() == before
+    assert not Invitation.objects.filter(organisation=cast.other_org).exists()
+
+
 # Temadagar ------------------------------------------------------------------------------
 
 
@@ -315,6 +342,28 @@ def test_database_refuses_handled_without_response(cast):
     cast.observation.status = "hanterad"
     with pytest.raises(IntegrityError), transaction.atomic():
         cast.observation.save()
+
+
+def test_database_refuses_forwarded_without_recipient(cast):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Observation.objects.create(
+            meeting=cast.meeting, organisation=cast.org, text="x", status="vidarebefordrad"
+        )
+
+
+@pytest.mark.parametrize(
+    "key, shown",
+    [("staff", True), ("admin", True), ("auditor", False), ("elected", False)],
+)
+def test_feedback_recipients_shown_only_to_staff_and_admin(client, cast, key, shown):
+    observation = cast.observation
+    observation.feedback_sent_at = timezone.now()
+    observation.feedback_sent_to = "omar@example.se"
+    observation.save()
+    client.force_login(cast.user(key))
+    response = client.get(reverse("observation_update", args=[observation.pk]))
+    assert response.status_code == 200
+    assert ("omar@example.se" in response.content.decode()) is shown
 
 
 def test_representative_sees_what_their_organisation_raised_and_the_answer(client, cast):
@@ -453,7 +502,34 @@ def test_structures_report_counts_match_the_data(cast):
     assert by_body[cast.asf].meetings_held == 0
 
 
+def test_structures_report_counts_old_issues_still_open(cast):
+    today = datetime.date(2026, 11, 22)
+    old = Meeting.objects.create(
+        forum=cast.asn_forum, title="Gammal", start=local(2024, 10, 1, 9), status="genomfort"
+    )
+    Invitation.objects.create(meeting=old, organisation=cast.org, attended=True, people=1)
+    Observation.objects.create(meeting=old, organisation=cast.org, text="Fortfarande öppen")
+    Observation.objects.create(
+        meeting=old,
+        organisation=cast.org,
+        text="Klar",
+        status="hanterad",
+        response="Svar",
+        handled_on=datetime.date(2024, 12, 1),
+    )
+    rows = structures.build(Forum.objects.filter(pk=cast.asn_forum.pk), today)
+    (forum_row,) = rows[0].forums
+    assert (forum_row.meetings_held, forum_row.organisations_reached) == (1, 1)
+    assert (forum_row.observations, forum_row.observations_open) == (1, 2)
+    assert rows[0].observations_open == 2
+
+
 def test_structures_workbook_has_the_same_figures(client, cast):
+    # The report counts the twelve months up to today: keep the cast's meeting inside them.
+    start = timezone.now() - datetime.timedelta(days=30)
+    Meeting.objects.filter(pk=cast.meeting.pk).update(
+        start=start, end=start + datetime.timedelta(hours=3)
+    )
     client.force_login(cast.auditor)
     response = client.get(reverse("structures_workbook"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -479,6 +555,26 @@ def test_minutes_page_prints_the_meeting(client, cast):
         'media="print"',
     ):
         assert expected in html
+
+
+def test_minutes_page_shows_a_representative_only_their_own_organisations(client, cast):
+    Invitation.objects.create(
+        meeting=cast.meeting, organisation=cast.other_org, attended=True, people=3
+    )
+    Observation.objects.create(
+        meeting=cast.meeting, organisation=cast.other_org, text="Brukarnas egen fråga."
+    )
+    url = reverse("meeting_minutes", args=[cast.meeting.pk])
+    client.force_login(cast.representative)
+    html = client.get(url).content.decode()
+    assert "Fler platser på härbärget behövs vintertid." in html
+    assert "Röda Korset Malmö krets (2)" in html
+    assert "Brukarnas egen fråga." not in html
+    assert "Brukarföreningen Malmö" not in html
+    client.force_login(cast.staff)
+    html = client.get(url).content.decode()
+    assert "Brukarnas egen fråga." in html
+    assert "Brukarföreningen Malmö (3)" in html
 
 
 def test_default_observation_list_shows_what_is_not_yet_handled(client, cast):

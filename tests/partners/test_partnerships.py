@@ -273,6 +273,29 @@ def test_reminders_go_once_per_agreement_and_threshold(cast, mailoutbox):
     assert ReminderSent.objects.filter(partnership=partnership).count() == 3
 
 
+def test_renewed_agreement_gets_no_ending_or_notice_reminders(cast, mailoutbox):
+    renewal = Partnership.objects.create(
+        title="IOP Värmestugor 2028–2030",
+        decided_by=cast.asn,
+        run_by=cast.asf,
+        purpose="x",
+        start_date=D(2028, 1, 1),
+        end_date=D(2030, 12, 31),
+        renews=cast.partnership,
+    )
+    renewal.parties.add(cast.org)
+    for today in ("2027-07-15", "2027-10-15"):
+        call_command("remind_partnerships", "--days", "90", "--today", today)
+    reminded = {
+        (r.partnership.title, r.kind) for r in ReminderSent.objects.select_related("partnership")
+    }
+    assert ("IOP Värmestugor", ReminderSent.Kind.ENDING) not in reminded
+    assert ("IOP Värmestugor", ReminderSent.Kind.NOTICE) not in reminded
+    assert ("IOP Värmestugor", ReminderSent.Kind.FOLLOW_UP) in reminded
+    assert ("IOP Fritid", ReminderSent.Kind.ENDING) in reminded
+    assert ("IOP Fritid", ReminderSent.Kind.NOTICE) in reminded
+
+
 def test_overdue_follow_up_is_reminded_once(cast, mailoutbox):
     call_command("remind_partnerships", "--today", "2026-03-01")
     subjects = [m.subject for m in mailoutbox]
