@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from dialogues import views
 
@@ -19,7 +19,12 @@ urlpatterns = [
     path("kalender/", views.calendar_subscriptions, name="calendar_subscriptions"),
     path("kalender/<str:kind>/<int:pk>/ny-lank/", views.feed_renew, name="feed_renew"),
     path("kalender/<str:kind>/<int:pk>/aterkalla/", views.feed_revoke, name="feed_revoke"),
-    path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # Tokens are URL-safe base64; anything else is not even looked up.
+    re_path(
+        r"^kalender/(?P<token>[A-Za-z0-9_-]{16,64})\.ics$",
+        views.calendar_feed,
+        name="calendar_feed",
+    ),
     path("fragor/", views.observation_list, name="observation_list"),
     path("fragor/<int:pk>/", views.observation_update, name="observation_update"),
     path("fragor/<int:pk>/aterkoppling/", views.observation_notify, name="observation_notify"),

@@ -136,7 +136,7 @@ EXPECTED = {
     "feed_renew": (lambda c: {"kind": "forum", "pk": c.asn_forum.pk}, same_for(NOT_ALLOWED)),
     "feed_revoke": (lambda c: {"kind": "forum", "pk": c.asn_forum.pk}, same_for(NOT_ALLOWED)),
     # Feeds are reached by token, never by login; an unknown token is simply not found.
-    "calendar_feed": (lambda c: {"token": "okand-token"}, public(NOT_FOUND)),
+    "calendar_feed": (lambda c: {"token": "okand-token-som-inte-finns"}, public(NOT_FOUND)),
     "observation_list": (None, same_for(PAGE)),
     "observation_update": (lambda c: {"pk": c.observation.pk}, forum_readers()),
     "observation_notify": (
