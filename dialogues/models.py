@@ -186,6 +186,10 @@ class MeetingQuerySet(models.QuerySet):
         """Staff manage meetings of their forums; förtroendevalda their nämnd's temadagar."""
         return self.filter(forum__in=Forum.objects.schedulable_by(user))
 
+    def kept_by(self, user):
+        """Meetings whose forum the user keeps as staff: they log them and send invitations."""
+        return self.filter(forum__in=Forum.objects.editable_by(user))
+
     def for_list(self):
         return self.select_related("forum", "forum__owner_committee", "forum__owner_administration")
 

@@ -256,7 +256,7 @@ def meeting_log(request, pk):
     user = request.user
     meeting = access.object_for_change(
         Meeting.objects.visible_to(user).for_list(),
-        Meeting.objects.filter(forum__in=Forum.objects.editable_by(user)),
+        Meeting.objects.kept_by(user),
         pk=pk,
     )
     data = request.POST or None
@@ -521,7 +521,7 @@ def meeting_invitations(request, pk):
     user = request.user
     meeting = access.object_for_change(
         Meeting.objects.visible_to(user).for_list(),
-        Meeting.objects.filter(forum__in=Forum.objects.editable_by(user)),
+        Meeting.objects.kept_by(user),
         pk=pk,
     )
     planned = invitations_mod.next_message(meeting)

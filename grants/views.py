@@ -7,6 +7,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -240,8 +241,6 @@ def delegation_list(request):
 
 
 def _date(text):
-    from django.utils.dateparse import parse_date
-
     try:
         return parse_date(text or "")
     except ValueError:
@@ -276,8 +275,7 @@ def scheme_list(request):
         {
             "rows": rows,
             "years": years,
-            "may_create": GrantScheme.objects.editable_by(request.user).exists()
-            or access.scope_for(request.user).is_staff,
+            "may_create": may_create_scheme(request.user),
             "editable": set(
                 GrantScheme.objects.editable_by(request.user).values_list("pk", flat=True)
             ),
@@ -285,9 +283,14 @@ def scheme_list(request):
     )
 
 
+def may_create_scheme(user):
+    """Admins, and staff whose förvaltning serves a nämnd (the nämnd grants the scheme)."""
+    scope = access.scope_for(user)
+    return scope.is_admin or (scope.is_staff and bool(scope.served_committee_ids))
+
+
 def scheme_create(request):
-    scope = access.scope_for(request.user)
-    access.require(scope.is_admin or (scope.is_staff and scope.served_committee_ids))
+    access.require(may_create_scheme(request.user))
     form = SchemeForm(request.POST or None, user=request.user)
     if form.is_valid():
         form.save()

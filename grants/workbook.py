@@ -353,10 +353,7 @@ def _sample(grants, size, seed):
 
 def _sample_rows(grants, sampled):
     order = {pk: n for n, pk in enumerate(sampled, start=1)}
-    rows = sorted(
-        (row for row in _decision_rows(grants.filter(pk__in=sampled))),
-        key=lambda row: order[row[0]],
-    )
+    rows = sorted(_decision_rows(grants.filter(pk__in=sampled)), key=lambda row: order[row[0]])
     for row in rows:
         yield [order[row[0]], *row[:11]]
 
