@@ -62,7 +62,7 @@ def build(count):
         )
         for n in range(count)
     )
-    user = User.objects.create_user("bench", role="staff", municipality=malmo)
+    user = User.objects.create_user("bench", role="civil_servant", municipality=malmo)
     return CalendarFeed.objects.create(kind="body", body=body, owner=user)
 
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "rules",
     "municipality",
     "partners",
     "dialogues",

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DialoguesConfig(AppConfig):
     name = "dialogues"
     verbose_name = _("Dialogue forums and meetings")
+
+    def ready(self):
+        from dialogues import rules  # noqa: F401 - registers the app's named access rules

@@ -1,8 +1,9 @@
-"""Who may hold which calendar feed link, and making and revoking them.
+"""Making and revoking calendar feed links, and which subjects a user holds them for.
 
-An organisation's feed is managed by its representatives, a forum's or a body's by the
-staff who keep it, "my meetings" by its user. Feeds for a subject are shared: making a new
-link revokes the old one, so a leaked link is cut off for everyone at once.
+Who may hold a feed is the rule `manage_calendar_feed`: an organisation's by its
+representatives, a forum's or a body's by the staff who keep it, "my meetings" by its user.
+Feeds for a subject are shared: making a new link revokes the old one, so a leaked link is
+cut off for everyone at once.
 """
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from dialogues.models import CalendarFeed, Forum
+from dialogues.models import CalendarFeed, Forum, owned_by
 from municipality import access
 from municipality.models import Body
 from partners.models import Organisation
@@ -29,21 +30,6 @@ def subject(user, kind, pk):
     if kind == Kind.PERSONAL and pk == user.pk:
         return user
     raise Http404
-
-
-def may_manage(user, kind, target):
-    scope = access.scope_for(user)
-    if kind == Kind.PERSONAL:
-        return target.pk == user.pk
-    if scope.is_admin:
-        return True
-    if kind == Kind.ORGANISATION:
-        return target.pk in scope.organisation_ids
-    if kind == Kind.FORUM:
-        return Forum.objects.editable_by(user).filter(pk=target.pk).exists()
-    if kind == Kind.BODY:
-        return scope.is_staff and target.pk in scope.staff_body_ids
-    return False
 
 
 def _lookup(kind, target):
@@ -68,15 +54,19 @@ def revoke(kind, target):
 
 
 def manageable(user):
-    """Every (kind, subject) whose feed the user may manage, for the calendar page."""
+    """Every (kind, subject) whose feed the user may manage, for the calendar page: their
+    own meetings, the organisations they represent, the bodies and forums they keep."""
     scope = access.scope_for(user)
     subjects = [(Kind.PERSONAL, user)]
-    if scope.is_representative:
-        organisations = Organisation.objects.filter(pk__in=scope.organisation_ids)
-        subjects += [(Kind.ORGANISATION, o) for o in organisations]
-    if scope.is_staff:
-        bodies = Body.objects.filter(pk__in=scope.staff_body_ids)
-        subjects += [(Kind.BODY, b) for b in bodies]
-        forums = Forum.objects.editable_by(user).filter(is_active=True)
-        subjects += [(Kind.FORUM, f) for f in forums]
+    organisations = Organisation.objects.filter(pk__in=scope.organisation_ids)
+    subjects += [(Kind.ORGANISATION, o) for o in organisations]
+    subjects += [(Kind.BODY, b) for b in Body.objects.filter(pk__in=scope.staff_body_ids)]
+    forums = Forum.objects.filter(owned_by(scope.staff_body_ids), is_active=True)
+    subjects += [(Kind.FORUM, f) for f in forums]
     return subjects
+
+
+def holder_may_keep(feed):
+    """A feed answers only while the user who made it is active and still holds the right
+    that let them make it (a few indexed queries, per poll)."""
+    return access.allows(feed.owner, "manage_calendar_feed", feed.subject)

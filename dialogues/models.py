@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +23,12 @@ def owned_by(body_ids, prefix=""):
     )
 
 
-class ForumQuerySet(models.QuerySet):
+class ForumQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_admin:
             return self
-        if scope.is_staff or scope.is_auditor:
+        if scope.is_civil_servant or scope.is_auditor:
             return self.filter(
                 Q(owner_committee__municipality_id=scope.municipality_id)
                 | Q(owner_administration__municipality_id=scope.municipality_id)
@@ -47,7 +47,7 @@ class ForumQuerySet(models.QuerySet):
         scope = access.scope_for(user)
         if scope.is_admin:
             return self
-        if scope.is_staff:
+        if scope.is_civil_servant:
             return self.filter(owned_by(scope.staff_body_ids))
         return self.none()
 
@@ -172,7 +172,7 @@ class Forum(models.Model):
             raise ValidationError({"owner_administration": _("Choose an administration.")})
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_representative:
@@ -197,7 +197,7 @@ class MeetingQuerySet(models.QuerySet):
         """ "My meetings": those of the user's own bodies, nämnder or organisations."""
         scope = access.scope_for(user)
         visible = self.visible_to(user)
-        if scope.is_staff:
+        if scope.is_civil_servant:
             return visible.filter(owned_by(scope.staff_body_ids, prefix="forum__"))
         if scope.is_elected:
             return visible.filter(forum__owner_committee_id__in=scope.committee_ids)
@@ -345,7 +345,7 @@ class Invitation(models.Model):
         return f"{self.organisation} – {self.meeting}"
 
 
-class ObservationQuerySet(models.QuerySet):
+class ObservationQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_representative:
@@ -361,12 +361,18 @@ class ObservationQuerySet(models.QuerySet):
         scope = access.scope_for(user)
         if scope.is_admin:
             return self
-        if scope.is_staff:
+        if scope.is_civil_servant:
             return self.filter(
                 Q(forwarded_to_id__in=scope.staff_body_ids)
                 | Q(meeting__forum__in=Forum.objects.editable_by(user))
             )
         return self.none()
+
+    def with_meeting_visible_to(self, user):
+        """Marks whether the user may open each row's meeting, so a list links only those
+        (an elected member reads issues forwarded to their nämnd from others' meetings)."""
+        meetings = Meeting.objects.visible_to(user).filter(pk=OuterRef("meeting_id"))
+        return self.annotate(meeting_visible=Exists(meetings))
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
@@ -472,10 +478,8 @@ def new_feed_token():
 
 class CalendarFeedQuerySet(models.QuerySet):
     def active(self):
-        """Not revoked; a personal feed also dies with its user's account."""
-        return self.filter(revoked_at__isnull=True).exclude(
-            kind=CalendarFeed.Kind.PERSONAL, owner__is_active=False
-        )
+        """Not revoked, and made by a user whose account is active."""
+        return self.filter(revoked_at__isnull=True, owner__is_active=True)
 
 
 class CalendarFeed(models.Model):

@@ -66,7 +66,7 @@ class ObservationTable(tables.Table):
         verbose_name=_("What was raised"), linkify=lambda record: record.get_absolute_url()
     )
     organisation = tables.Column(verbose_name=_("Raised by"))
-    meeting = tables.Column(verbose_name=_("Meeting"), linkify=True)
+    meeting = tables.Column(verbose_name=_("Meeting"))
     forwarded_to = tables.Column(verbose_name=_("Forwarded to"))
     feedback_due = tables.DateColumn(verbose_name=_("Feedback due"))
     status = tables.Column(verbose_name=_("Status"))
@@ -79,6 +79,11 @@ class ObservationTable(tables.Table):
 
     def render_text(self, value):
         return value if len(value) <= 90 else value[:88] + "…"
+
+    def render_meeting(self, record, value):
+        if getattr(record, "meeting_visible", False):
+            return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+        return value
 
     def render_status(self, record):
         label = badge(record.status, record.get_status_display())

@@ -60,7 +60,11 @@ def forum_list(request):
     return render(
         request,
         "dialogues/forum_list.html",
-        {"filter": filterset, "table": table, "may_create": scope.is_staff},
+        {
+            "filter": filterset,
+            "table": table,
+            "may_create": access.allows(request.user, "create_forum"),
+        },
     )
 
 
@@ -78,14 +82,14 @@ def forum_detail(request, pk):
         "forum": forum,
         "upcoming": meetings.filter(start__gte=now).order_by("start")[:20],
         "past": meetings.filter(start__lt=now).order_by("-start")[:20],
-        "may_edit": Forum.objects.editable_by(user).filter(pk=pk).exists(),
-        "may_schedule": Forum.objects.schedulable_by(user).filter(pk=pk).exists(),
+        "may_edit": access.allows(user, "change_forum", forum),
+        "may_schedule": access.allows(user, "schedule_meeting", forum),
     }
     return render(request, "dialogues/forum_detail.html", context)
 
 
 def forum_create(request):
-    access.require(access.scope_for(request.user).is_staff)
+    access.require(request.user, "create_forum")
     form = ForumForm(request.POST or None, user=request.user)
     if form.is_valid():
         forum = form.save()
@@ -95,9 +99,7 @@ def forum_create(request):
 
 
 def forum_update(request, pk):
-    forum = access.object_for_change(
-        Forum.objects.visible_to(request.user), Forum.objects.editable_by(request.user), pk=pk
-    )
+    forum = Forum.objects.for_change(request.user, pk=pk)
     form = ForumForm(request.POST or None, instance=forum, user=request.user)
     if form.is_valid():
         form.save()
@@ -129,7 +131,7 @@ def meeting_list(request):
             "filter": filterset,
             "table": table,
             "past": past,
-            "may_schedule": Forum.objects.schedulable_by(request.user).exists(),
+            "may_schedule": access.allows(request.user, "schedule_meeting"),
         },
     )
 
@@ -198,15 +200,17 @@ def meeting_detail(request, pk):
         ),
         pk=pk,
     )
-    scope = access.scope_for(user)
+    may_read_record = access.allows(user, "read_meeting_record", meeting)
     invitations = meeting.invitations.all()
-    if scope.is_representative:
-        invitations = [i for i in invitations if i.organisation_id in scope.organisation_ids]
-    may_log = Forum.objects.editable_by(user).filter(pk=meeting.forum_id).exists()
+    if not may_read_record:
+        own = access.scope_for(user).organisation_ids
+        invitations = [i for i in invitations if i.organisation_id in own]
+    may_log = access.allows(user, "keep_meeting", meeting)
     context = {
         "meeting": meeting,
         "invitations": invitations,
-        "may_edit": Meeting.objects.editable_by(user).filter(pk=pk).exists(),
+        "may_read_record": may_read_record,
+        "may_edit": access.allows(user, "change_meeting", meeting),
         "may_log": may_log,
     }
     if may_log:
@@ -219,7 +223,7 @@ def meeting_detail(request, pk):
 
 
 def meeting_create(request):
-    access.require(Forum.objects.schedulable_by(request.user).exists())
+    access.require(request.user, "schedule_meeting")
     initial = {"forum": request.GET.get("forum")} if request.GET.get("forum") else {}
     form = MeetingForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
@@ -232,9 +236,7 @@ def meeting_create(request):
 
 
 def meeting_update(request, pk):
-    meeting = access.object_for_change(
-        Meeting.objects.visible_to(request.user), Meeting.objects.editable_by(request.user), pk=pk
-    )
+    meeting = Meeting.objects.for_change(request.user, pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if form.is_valid():
         meeting = form.save()
@@ -254,11 +256,7 @@ def warn(request, meeting):
 def meeting_log(request, pk):
     """One page for a held meeting: status, attendance, minutes and what was raised."""
     user = request.user
-    meeting = access.object_for_change(
-        Meeting.objects.visible_to(user).for_list(),
-        Meeting.objects.kept_by(user),
-        pk=pk,
-    )
+    meeting = Meeting.objects.for_list().for_change(user, pk=pk, editable="kept_by")
     data = request.POST or None
     initial = {"status": Meeting.Status.HELD} if meeting.status == Meeting.Status.PLANNED else {}
     form = MeetingLogForm(data, instance=meeting, initial=initial)
@@ -303,11 +301,7 @@ def meeting_minutes(request, pk):
         ),
         pk=pk,
     )
-    scope = access.scope_for(user)
-    if scope.is_representative:
-        meeting.attending = [
-            i for i in meeting.attending if i.organisation_id in scope.organisation_ids
-        ]
+    access.require(user, "read_meeting_record", meeting)
     return render(request, "dialogues/meeting_minutes.html", {"meeting": meeting})
 
 
@@ -322,12 +316,12 @@ def observation_list(request):
         .order_by("feedback_due")
     )
     data = request.GET.copy()
-    if "status" not in data and not scope.is_representative:
+    if "status" not in data and access.allows(request.user, "follow_forwarded_issues"):
         data["status"] = ObservationFilter.NOT_HANDLED
     filterset = ObservationFilter(
         data, queryset=observations, municipality_id=scope.municipality_id
     )
-    table = ObservationTable(filterset.qs)
+    table = ObservationTable(filterset.qs.with_meeting_visible_to(request.user))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(request, "dialogues/observation_list.html", {"filter": filterset, "table": table})
 
@@ -340,7 +334,7 @@ def observation_update(request, pk):
         ),
         pk=pk,
     )
-    may_edit = Observation.objects.editable_by(user).filter(pk=pk).exists()
+    may_edit = access.allows(user, "change_observation", observation)
     form = None
     if may_edit:
         form = ObservationForm(request.POST or None, instance=observation)
@@ -349,24 +343,28 @@ def observation_update(request, pk):
             messages.success(request, _("The observation was saved."))
             return redirect(observation)
     elif request.method == "POST":
-        access.require(False)
+        access.require(user, "change_observation", observation)
     contacts = ContactPerson.objects.filter(
         organisation=observation.organisation, is_protected=False
     ).exclude(email="")
     return render(
         request,
         "dialogues/observation_detail.html",
-        {"observation": observation, "form": form, "contacts": contacts, "may_edit": may_edit},
+        {
+            "observation": observation,
+            "form": form,
+            "contacts": contacts,
+            "may_edit": may_edit,
+            "visible_meetings": access.visible_pks(user, [observation.meeting]),
+        },
     )
 
 
 @require_POST
 def observation_notify(request, pk):
     """Tell the raising organisation's contact persons what became of it, in one click."""
-    observation = access.object_for_change(
-        Observation.objects.visible_to(request.user).select_related("organisation", "meeting"),
-        Observation.objects.editable_by(request.user),
-        pk=pk,
+    observation = Observation.objects.select_related("organisation", "meeting").for_change(
+        request.user, pk=pk
     )
     if observation.status != Observation.Status.HANDLED:
         raise Http404
@@ -400,7 +398,7 @@ def observation_notify(request, pk):
 
 
 def structures_report(request):
-    access.require(not access.scope_for(request.user).is_representative)
+    access.require(request.user, "read_municipality_reports")
     rows = structures.build(Forum.objects.visible_to(request.user))
     return render(
         request,
@@ -410,7 +408,7 @@ def structures_report(request):
 
 
 def structures_workbook(request):
-    access.require(not access.scope_for(request.user).is_representative)
+    access.require(request.user, "read_municipality_reports")
     rows = structures.build(Forum.objects.visible_to(request.user))
     response = HttpResponse(
         structures.workbook(rows),
@@ -452,7 +450,7 @@ def calendar_feed(request, token):
         .filter(token=token)
         .first()
     )
-    if feed is None:
+    if feed is None or not feeds.holder_may_keep(feed):
         raise Http404
     meetings = feed.meetings().filter(start__gte=timezone.now() - FEED_WINDOW)
     state = meetings.aggregate(
@@ -500,7 +498,7 @@ def _back(request):
 @require_POST
 def feed_renew(request, kind, pk):
     target = feeds.subject(request.user, kind, pk)
-    access.require(feeds.may_manage(request.user, kind, target))
+    access.require(request.user, "manage_calendar_feed", target)
     feeds.renew(request.user, kind, target)
     messages.success(request, _("A new calendar link was made. Any earlier link no longer works."))
     return _back(request)
@@ -509,7 +507,7 @@ def feed_renew(request, kind, pk):
 @require_POST
 def feed_revoke(request, kind, pk):
     target = feeds.subject(request.user, kind, pk)
-    access.require(feeds.may_manage(request.user, kind, target))
+    access.require(request.user, "manage_calendar_feed", target)
     feeds.revoke(kind, target)
     messages.success(request, _("The calendar link was revoked and no longer works."))
     return _back(request)
@@ -519,11 +517,7 @@ def meeting_invitations(request, pk):
     """Send the invited organisations' contact persons an invitation, update or
     cancellation, after showing who will get what."""
     user = request.user
-    meeting = access.object_for_change(
-        Meeting.objects.visible_to(user).for_list(),
-        Meeting.objects.kept_by(user),
-        pk=pk,
-    )
+    meeting = Meeting.objects.for_list().for_change(user, pk=pk, editable="kept_by")
     planned = invitations_mod.next_message(meeting)
     recipients = list(invitations_mod.recipients(meeting))
     if request.method == "POST":

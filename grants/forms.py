@@ -2,8 +2,8 @@ from django import forms
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from grants import giro
 from grants.models import (
+    AccountChange,
     Grant,
     GrantLevel,
     GrantReport,
@@ -143,10 +143,14 @@ class PaymentForm(CrispyModelForm):
     def __init__(self, *args, grant, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.grant = grant
-        account = PaymentAccount.objects.filter(organisation=grant.organisation_id).first()
-        if account and not self.instance.pk:
-            self.initial.setdefault("account_kind", account.kind)
-            self.initial.setdefault("account_number", account.number)
+        # Money goes to the confirmed account only: a pending change is not in force yet.
+        self.account = PaymentAccount.objects.filter(organisation=grant.organisation_id).first()
+        for name in ("account_kind", "account_number"):
+            self.fields[name].disabled = True
+            self.fields[name].required = False
+        if self.account:
+            self.initial["account_kind"] = self.account.kind
+            self.initial["account_number"] = self.account.number
         paid = grant.payments.aggregate(total=Sum("amount"))["total"] or 0
         remaining = max((grant.granted_amount or 0) - paid, 0)
         if not self.instance.pk:
@@ -158,10 +162,16 @@ class PaymentForm(CrispyModelForm):
             help_text=_("Only when the payments together exceed the amount granted."),
         )
 
-    def clean_account_number(self):
-        kind = self.cleaned_data.get("account_kind")
-        number = self.cleaned_data["account_number"]
-        return giro.validate(kind, number) if kind else number
+    def clean(self):
+        cleaned = super().clean()
+        if self.account is None:
+            raise forms.ValidationError(
+                _(
+                    "The organisation has no confirmed payment account. Enter one on the "
+                    "organisation's page and have a colleague confirm it."
+                )
+            )
+        return cleaned
 
     def _post_clean(self):
         self.instance.excess_reason = self.cleaned_data.get("excess_reason", "")
@@ -192,10 +202,10 @@ class ReportForm(CrispyModelForm):
         self.instance.grant = grant
 
 
-class PaymentAccountForm(CrispyModelForm):
+class AccountChangeForm(CrispyModelForm):
     class Meta:
-        model = PaymentAccount
-        fields = ["kind", "number"]
+        model = AccountChange
+        fields = ["kind", "number", "signatory"]
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -25,7 +25,7 @@ def committee_scope(user, field):
     scope = access.scope_for(user)
     if scope.is_admin:
         return Q()
-    if scope.is_staff or scope.is_auditor:
+    if scope.is_civil_servant or scope.is_auditor:
         return Q(**{f"{field}__municipality_id": scope.municipality_id})
     if scope.is_elected:
         return Q(**{f"{field}_id__in": scope.committee_ids})
@@ -37,12 +37,12 @@ def committee_editors(user, field):
     scope = access.scope_for(user)
     if scope.is_admin:
         return Q()
-    if scope.is_staff:
+    if scope.is_civil_servant:
         return Q(**{f"{field}_id__in": scope.served_committee_ids})
     return None
 
 
-class SchemeQuerySet(models.QuerySet):
+class SchemeQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_representative:
@@ -167,7 +167,122 @@ class PaymentAccount(models.Model):
                 raise ValidationError({"number": error.messages}) from None
 
 
-class GrantQuerySet(models.QuerySet):
+class AccountChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=AccountChange.Status.PENDING)
+
+
+class AccountChange(models.Model):
+    """A new payment account, entered by one person and in force only once a second
+    authorised person has confirmed it. Until then payments go to the confirmed account."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="account_changes",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PaymentAccount.Kind.choices)
+    number = models.CharField(_("account number"), max_length=12)
+    signatory = models.CharField(
+        _("authorised signatory (firmatecknare)"),
+        max_length=150,
+        help_text=_("Who signed for the organisation that this is its account."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed or rejected by"),
+    )
+    decided_at = models.DateTimeField(_("confirmed or rejected"), null=True, blank=True)
+
+    objects = AccountChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment account change")
+        verbose_name_plural = _("payment account changes")
+        ordering = ["-entered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status="pending"),
+                name="account_change_one_pending",
+                violation_error_message=_(
+                    "A change of this organisation's account is already waiting for confirmation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | ~Q(decided_by=F("entered_by")),
+                name="account_change_confirmed_by_another",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="account_change_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "confirmed", "rejected"]),
+                name="account_change_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self):
+        if self.kind and self.number:
+            try:
+                self.number = giro.validate(self.kind, self.number)
+            except ValidationError as error:
+                raise ValidationError({"number": error.messages}) from None
+
+    def confirm(self, user):
+        """Put the account in force. The caller has checked the rule; the row lock makes a
+        second, simultaneous decision find the change already decided."""
+        with transaction.atomic():
+            change = AccountChange.objects.select_for_update().get(pk=self.pk)
+            if change.status != self.Status.PENDING or change.entered_by_id == user.pk:
+                return False
+            account = PaymentAccount.objects.filter(organisation=change.organisation_id).first()
+            account = account or PaymentAccount(organisation_id=change.organisation_id)
+            account.kind, account.number = change.kind, change.number
+            account.save()
+            change.status, change.decided_by, change.decided_at = (
+                self.Status.CONFIRMED,
+                user,
+                timezone.now(),
+            )
+            change.save()
+        return True
+
+    def reject(self, user):
+        with transaction.atomic():
+            updated = AccountChange.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+                status=self.Status.REJECTED, decided_by=user, decided_at=timezone.now()
+            )
+        return bool(updated)
+
+
+class GrantQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_representative:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("bidragsformer/<int:pk>/niva/", views.level_edit, name="level_create"),
     path("bidragsformer/<int:pk>/niva/<int:year>/", views.level_edit, name="level_update"),
     path("organisationer/<int:pk>/betalkonto/", views.account_edit, name="account_edit"),
+    path("betalkonto/andringar/<int:pk>/", views.account_decide, name="account_decide"),
 ]

@@ -1,7 +1,8 @@
 import tempfile
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,20 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from grants import workbook
 from grants.filters import GrantFilter
 from grants.forms import (
+    AccountChangeForm,
     GrantForm,
     LevelForm,
-    PaymentAccountForm,
     PaymentForm,
     ReportForm,
     SchemeForm,
     WorkbookForm,
 )
 from grants.models import (
+    AccountChange,
     Grant,
     GrantLevel,
     GrantReport,
@@ -46,12 +49,6 @@ def form_page(request, form, heading, cancel_url, **context):
         "form_page.html",
         {"form": form, "heading": heading, "cancel_url": cancel_url, **context},
     )
-
-
-def may_audit(user):
-    """Who sees payment accounts, history and the workbook: staff, auditors, admins."""
-    scope = access.scope_for(user)
-    return scope.is_staff or scope.is_auditor or scope.is_admin
 
 
 def filtered(request):
@@ -82,8 +79,9 @@ def grant_list(request):
             "filter": filterset,
             "table": table,
             "totals": totals,
-            "may_create": GrantScheme.objects.editable_by(request.user).exists(),
-            "may_download": may_audit(request.user),
+            "may_create": access.allows(request.user, "create_grant"),
+            "may_download": access.allows(request.user, "download_grant_workbook"),
+            "may_read_reports": access.allows(request.user, "read_municipality_reports"),
             "workbook_form": WorkbookForm(),
         },
     )
@@ -103,11 +101,13 @@ def grant_detail(request, pk):
         "payments": grant.payments.all(),
         "report": report,
         "report_overdue": report is not None and report.is_overdue_on(),
-        "may_edit": Grant.objects.editable_by(user).filter(pk=pk).exists(),
-        "show_accounts": may_audit(user),
+        "may_edit": access.allows(user, "change_grant", grant),
+        "show_accounts": access.allows(user, "see_payment_account", grant.organisation),
         "history": None,
     }
-    if may_audit(user):
+    if context["show_accounts"]:
+        context["pending_account"] = grant.organisation.account_changes.pending().first()
+    if access.allows(user, "read_history"):
         entries = history.entries(Grant.history.filter(id=grant.pk))
         entries += history.entries(
             Payment.history.filter(grant_id=grant.pk), title=lambda r: _("Payment")
@@ -120,7 +120,7 @@ def grant_detail(request, pk):
 
 
 def grant_create(request):
-    access.require(GrantScheme.objects.editable_by(request.user).exists())
+    access.require(request.user, "create_grant")
     initial = {"year": timezone.localdate().year}
     if request.GET.get("organisation"):
         initial["organisation"] = request.GET["organisation"]
@@ -134,9 +134,7 @@ def grant_create(request):
 
 
 def grant_update(request, pk):
-    grant = access.object_for_change(
-        Grant.objects.visible_to(request.user), Grant.objects.editable_by(request.user), pk=pk
-    )
+    grant = Grant.objects.for_change(request.user, pk=pk)
     form = GrantForm(request.POST or None, instance=grant, user=request.user)
     if form.is_valid():
         form.save()
@@ -148,11 +146,7 @@ def grant_update(request, pk):
 
 
 def payment_create(request, pk):
-    grant = access.object_for_change(
-        Grant.objects.visible_to(request.user).select_related("organisation"),
-        Grant.objects.editable_by(request.user),
-        pk=pk,
-    )
+    grant = Grant.objects.select_related("organisation").for_change(request.user, pk=pk)
     form = PaymentForm(request.POST or None, grant=grant)
     if form.is_valid():
         form.instance.created_by = request.user
@@ -165,9 +159,7 @@ def payment_create(request, pk):
 
 
 def report_edit(request, pk):
-    grant = access.object_for_change(
-        Grant.objects.visible_to(request.user), Grant.objects.editable_by(request.user), pk=pk
-    )
+    grant = Grant.objects.for_change(request.user, pk=pk)
     report = GrantReport.objects.filter(grant=grant).first()
     initial = {} if report else {"due_on": default_report_due(grant.year)}
     form = ReportForm(request.POST or None, instance=report, grant=grant, initial=initial)
@@ -183,7 +175,7 @@ def report_edit(request, pk):
 def grant_workbook(request):
     """The auditor's workbook for the list's filter, written to a temporary file and
     streamed, so a large selection never sits in memory."""
-    access.require(may_audit(request.user))
+    access.require(request.user, "download_grant_workbook")
     filterset = filtered(request)
     options = WorkbookForm(request.GET)
     chosen = options.cleaned_data if options.is_valid() else {}
@@ -207,7 +199,7 @@ def delegation_list(request):
     """Grants decided by delegation, per committee and period, to report (anmäla) at the
     committee's next meeting."""
     scope = access.scope_for(request.user)
-    access.require(not scope.is_representative)
+    access.require(request.user, "read_municipality_reports")
     committees = Body.objects.visible_to(request.user).filter(kind=Body.Kind.COMMITTEE)
     today = timezone.localdate()
     committee = committees.filter(pk=request.GET.get("committee") or 0).first()
@@ -275,7 +267,7 @@ def scheme_list(request):
         {
             "rows": rows,
             "years": years,
-            "may_create": may_create_scheme(request.user),
+            "may_create": access.allows(request.user, "create_grant_scheme"),
             "editable": set(
                 GrantScheme.objects.editable_by(request.user).values_list("pk", flat=True)
             ),
@@ -283,14 +275,8 @@ def scheme_list(request):
     )
 
 
-def may_create_scheme(user):
-    """Admins, and staff whose förvaltning serves a nämnd (the nämnd grants the scheme)."""
-    scope = access.scope_for(user)
-    return scope.is_admin or (scope.is_staff and bool(scope.served_committee_ids))
-
-
 def scheme_create(request):
-    access.require(may_create_scheme(request.user))
+    access.require(request.user, "create_grant_scheme")
     form = SchemeForm(request.POST or None, user=request.user)
     if form.is_valid():
         form.save()
@@ -300,11 +286,7 @@ def scheme_create(request):
 
 
 def scheme_update(request, pk):
-    scheme = access.object_for_change(
-        GrantScheme.objects.visible_to(request.user),
-        GrantScheme.objects.editable_by(request.user),
-        pk=pk,
-    )
+    scheme = GrantScheme.objects.for_change(request.user, pk=pk)
     form = SchemeForm(request.POST or None, instance=scheme, user=request.user)
     if form.is_valid():
         form.save()
@@ -316,11 +298,7 @@ def scheme_update(request, pk):
 
 
 def level_edit(request, pk, year=None):
-    scheme = access.object_for_change(
-        GrantScheme.objects.visible_to(request.user),
-        GrantScheme.objects.editable_by(request.user),
-        pk=pk,
-    )
+    scheme = GrantScheme.objects.for_change(request.user, pk=pk)
     level = GrantLevel.objects.filter(scheme=scheme, year=year).first() if year else None
     initial = {} if level else {"year": timezone.localdate().year + 1}
     form = LevelForm(request.POST or None, instance=level, scheme=scheme, initial=initial)
@@ -337,20 +315,76 @@ def level_edit(request, pk, year=None):
 
 
 def account_edit(request, pk):
-    """Staff keep the account an organisation is paid to; every change is in its history."""
-    scope = access.scope_for(request.user)
-    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
-    access.require(scope.is_staff or scope.is_admin)
-    account = PaymentAccount.objects.filter(organisation=organisation).first()
-    form = PaymentAccountForm(request.POST or None, instance=account, organisation=organisation)
-    if form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("The payment account was saved."))
-        return redirect(organisation)
-    return form_page(
+    """Enter (staff) or propose (representatives) a new payment account. It takes effect
+    only when a second authorised person confirms it; one change waits at a time."""
+    user = request.user
+    organisation = get_object_or_404(Organisation.objects.visible_to(user), pk=pk)
+    may_propose = access.allows(user, "propose_payment_account", organisation)
+    see_account = access.allows(user, "see_payment_account", organisation)
+    if not (may_propose or see_account):
+        raise PermissionDenied
+    if request.method == "POST" and not may_propose:
+        raise PermissionDenied
+    pending = organisation.account_changes.pending().select_related("entered_by").first()
+    form = None
+    if pending is None and may_propose:
+        form = AccountChangeForm(request.POST or None, organisation=organisation)
+        if form.is_valid():
+            form.instance.entered_by = user
+            try:
+                with transaction.atomic():
+                    form.save()
+            except IntegrityError:
+                messages.error(request, _("Another change was entered at the same time."))
+                return redirect("account_edit", organisation.pk)
+            messages.success(
+                request,
+                _("The new account was saved. It applies once a colleague has confirmed it."),
+            )
+            return redirect(organisation)
+    elif request.method == "POST":
+        messages.error(request, _("A change is already waiting for confirmation."))
+    return render(
         request,
-        form,
-        _("Payment account of %(organisation)s") % {"organisation": organisation},
-        organisation.get_absolute_url(),
+        "grants/account_change.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "pending": pending,
+            "account": organisation_account(organisation) if see_account else None,
+            "see_account": see_account,
+            "may_confirm": access.allows(user, "confirm_payment_account", pending),
+            "may_withdraw": access.allows(user, "withdraw_payment_account_change", pending),
+            "heading": _("Payment account of %(organisation)s") % {"organisation": organisation},
+            "cancel_url": organisation.get_absolute_url(),
+        },
     )
+
+
+@require_POST
+def account_decide(request, pk):
+    """Confirm or reject a pending account change."""
+    user = request.user
+    change = get_object_or_404(
+        AccountChange.objects.select_related("organisation").filter(
+            organisation__in=Organisation.objects.visible_to(user)
+        ),
+        pk=pk,
+    )
+    if request.POST.get("decision") == "confirm":
+        access.require(user, "confirm_payment_account", change)
+        done = change.confirm(user)
+        message = _("The new payment account is confirmed and in force.")
+    else:
+        access.require(user, "withdraw_payment_account_change", change)
+        done = change.reject(user)
+        message = _("The account change was rejected; the earlier account still applies.")
+    if done:
+        messages.success(request, message)
+    else:
+        messages.error(request, _("The change had already been decided."))
+    return redirect(change.organisation)
+
+
+def organisation_account(organisation):
+    return PaymentAccount.objects.filter(organisation=organisation).first()

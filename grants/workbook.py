@@ -12,7 +12,7 @@ import itertools
 import random
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,7 +20,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from config import VERSION
-from grants.models import Grant, GrantLevel, GrantReport, GrantScheme, Payment, PaymentAccount
+from grants.models import (
+    AccountChange,
+    Grant,
+    GrantLevel,
+    GrantReport,
+    GrantScheme,
+    Payment,
+    PaymentAccount,
+)
 from municipality import history
 
 KRONOR = '#,##0 "kr"'
@@ -68,6 +76,7 @@ DECISIONS = [
     Column("Inget jäv noterat"),
     Column("Anteckning om jäv"),
     Column("Skäl trots försenad återrapportering"),
+    Column("Nytt betalkonto väntar på bekräftelse"),
 ]
 PAYMENTS = [
     Column("Bidrags-id"),
@@ -238,27 +247,33 @@ def _label(choices, value):
 
 
 def _decision_rows(grants):
-    rows = grants.with_figures().values_list(
-        "pk",
-        "organisation__name",
-        "organisation__org_number",
-        "scheme__committee__name",
-        "scheme__name",
-        "year",
-        "purpose",
-        "applied_amount",
-        "granted_amount",
-        "paid_total",
-        "status",
-        "decision",
-        "decided_by",
-        "decision_date",
-        "decision_reference",
-        "case_number",
-        "decision_maker",
-        "no_conflict_of_interest",
-        "conflict_note",
-        "overdue_report_reason",
+    pending = AccountChange.objects.pending().filter(organisation=OuterRef("organisation_id"))
+    rows = (
+        grants.with_figures()
+        .annotate(account_pending=Exists(pending))
+        .values_list(
+            "pk",
+            "organisation__name",
+            "organisation__org_number",
+            "scheme__committee__name",
+            "scheme__name",
+            "year",
+            "purpose",
+            "applied_amount",
+            "granted_amount",
+            "paid_total",
+            "status",
+            "decision",
+            "decided_by",
+            "decision_date",
+            "decision_reference",
+            "case_number",
+            "decision_maker",
+            "no_conflict_of_interest",
+            "conflict_note",
+            "overdue_report_reason",
+            "account_pending",
+        )
     )
     statuses, decisions, deciders = (
         Grant.Status.choices,
@@ -273,6 +288,7 @@ def _decision_rows(grants):
         row[11] = _label(decisions, row[11])
         row[12] = _label(deciders, row[12])
         row[17] = YES if row[17] else NO
+        row[20] = YES if row[20] else NO
         yield row
 
 

@@ -1,10 +1,23 @@
 """Who may see or change what: derived here, once per request, and nowhere else.
 
-Every app's querysets (`visible_to`, `editable_by`) and the few yes/no questions views ask
-start from `scope_for(user)`, so an object outside a user's scope is simply not found.
+Two kinds of answer come from here:
+
+- **Scopes.** Each model's `visible_to(user)` / `editable_by(user)` start from
+  `scope_for(user)`, so an object outside a user's scope is simply not found, and
+  `X.objects.for_change(user, pk=…)` gives 404 or 403 in one call.
+- **Named rules.** Every yes/no question ("may change this organisation's payment
+  account?") is one predicate registered under a name with the `rules` package: the base
+  rules below, each feature's in its own `rules.py`. Views ask `allows`/`require`,
+  templates `{% test_rule "name" user obj as … %}`, the menu names a rule per entry. Only
+  the predicates here look at a user's role.
 """
 
 from dataclasses import dataclass, field
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
 
 
 @dataclass(frozen=True)
@@ -28,8 +41,8 @@ class Scope:
         return self.role == "admin"
 
     @property
-    def is_staff(self):
-        return self.role == "staff"
+    def is_civil_servant(self):
+        return self.role == "civil_servant"
 
     @property
     def is_elected(self):
@@ -73,8 +86,9 @@ def _build_scope(user):
         body_id for body_id, kind in bodies if kind == Body.Kind.ADMINISTRATION
     )
     committee_ids = frozenset(body_id for body_id, kind in bodies if kind == Body.Kind.COMMITTEE)
+    civil_servant = user.role == Role.CIVIL_SERVANT
     served = frozenset()
-    if user.role == Role.STAFF and administration_ids:
+    if civil_servant and administration_ids:
         served = frozenset(
             Body.serves.through.objects.filter(from_body_id__in=administration_ids).values_list(
                 "to_body_id", flat=True
@@ -83,7 +97,7 @@ def _build_scope(user):
     return Scope(
         role=user.role,
         municipality_id=user.municipality_id,
-        administration_ids=administration_ids if user.role == Role.STAFF else frozenset(),
+        administration_ids=administration_ids if civil_servant else frozenset(),
         served_committee_ids=served,
         committee_ids=committee_ids if user.role == Role.ELECTED else frozenset(),
         organisation_ids=represented_organisation_ids(user),
@@ -97,21 +111,113 @@ def represented_organisation_ids(user):
     return frozenset(user.representations.values_list("organisation_id", flat=True))
 
 
-def object_for_change(visible, editable, **lookup):
-    """The object if the user may change it: 404 if they cannot even see it, 403 if they
-    can see it but not change it."""
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
+# Roles, as predicates the rules compose ---------------------------------------------------
 
-    obj = get_object_or_404(visible, **lookup)
-    if not editable.filter(pk=obj.pk).exists():
+
+@rules.predicate
+def is_signed_in(user):
+    return scope_for(user).is_authenticated
+
+
+@rules.predicate
+def is_admin(user):
+    return scope_for(user).is_admin
+
+
+@rules.predicate
+def is_civil_servant(user):
+    return scope_for(user).is_civil_servant
+
+
+@rules.predicate
+def is_elected(user):
+    return scope_for(user).is_elected
+
+
+@rules.predicate
+def is_representative(user):
+    return scope_for(user).is_representative
+
+
+@rules.predicate
+def is_auditor(user):
+    return scope_for(user).is_auditor
+
+
+@rules.predicate
+def serves_a_committee(user):
+    """A civil servant whose förvaltning prepares matters for at least one nämnd."""
+    return bool(scope_for(user).served_committee_ids)
+
+
+def in_scope(manager_name, method="visible_to"):
+    """A predicate on (user, obj): obj is in the user's scope of that model's queryset."""
+
+    def test(user, obj):
+        if obj is None:
+            return False
+        queryset = getattr(type(obj)._default_manager, method)(user)
+        return queryset.filter(pk=obj.pk).exists()
+
+    test.__name__ = f"{manager_name}_{method}"
+    return rules.predicate(test)
+
+
+# The rule registry -------------------------------------------------------------------------
+
+# name -> one line on what it says (English; the README's table is made from these).
+DESCRIPTIONS = {}
+
+
+def add_rule(name, predicate, description):
+    rules.add_rule(name, predicate)
+    DESCRIPTIONS[name] = description
+
+
+def allows(user, name, obj=None):
+    """The answer of the named rule for this user (and object)."""
+    if name not in DESCRIPTIONS:
+        raise KeyError(f"No access rule named {name!r}")
+    return rules.test_rule(name, user, obj)
+
+
+def require(user, name, obj=None):
+    """Raise 403 unless the named rule allows it."""
+    if not allows(user, name, obj):
         raise PermissionDenied
-    return obj
 
 
-def require(condition):
-    """Views call this for the few yes/no questions ("may create an agreement?")."""
-    from django.core.exceptions import PermissionDenied
+add_rule("read_register", is_signed_in, "Read the register's lists, as far as their scope goes")
+add_rule(
+    "read_history",
+    is_civil_servant | is_auditor | is_admin,
+    "Read the change history of organisations, agreements, grants and payment accounts",
+)
+add_rule(
+    "read_municipality_reports",
+    is_signed_in & ~is_representative,
+    "Read the dialogue structures report and the delegation list",
+)
+add_rule("administer", is_admin, "Use the administration site: users, roles, bodies")
 
-    if not condition:
-        raise PermissionDenied
+
+class ScopedQuerySet(models.QuerySet):
+    """Querysets whose model defines `visible_to(user)` and `editable_by(user)`."""
+
+    def for_change(self, user, editable="editable_by", **lookup):
+        """The object if the user may change it: 404 if they cannot even see it, 403 if
+        they can see it but not change it. `editable` names another scope method."""
+        obj = get_object_or_404(self.visible_to(user), **lookup)
+        if not getattr(self.model._default_manager, editable)(user).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+
+def visible_pks(user, objects):
+    """The pks of those `objects` (of one model) the user may open, in one query: pages
+    link only these."""
+    objects = [obj for obj in objects if obj is not None]
+    if not objects:
+        return frozenset()
+    scoped = type(objects[0])._default_manager.visible_to(user)
+    return frozenset(scoped.filter(pk__in=[o.pk for o in objects]).values_list("pk", flat=True))

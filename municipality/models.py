@@ -29,7 +29,7 @@ class Municipality(models.Model):
         return self.name
 
 
-class BodyQuerySet(models.QuerySet):
+class BodyQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_admin:
@@ -103,7 +103,7 @@ class Body(models.Model):
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", _("Civil servant")
+    CIVIL_SERVANT = "civil_servant", _("Civil servant")
     ELECTED = "elected", _("Elected member")
     REPRESENTATIVE = "representative", _("Organisation representative")
     AUDITOR = "auditor", _("Auditor")
@@ -113,7 +113,9 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A person who logs in. The role says what kind of user they are; memberships say where."""
 
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CIVIL_SERVANT
+    )
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -173,7 +175,7 @@ class Membership(models.Model):
     def clean(self):
         if not (self.user_id and self.body_id):
             return
-        expected = {Role.STAFF: Body.Kind.ADMINISTRATION, Role.ELECTED: Body.Kind.COMMITTEE}
+        expected = {Role.CIVIL_SERVANT: Body.Kind.ADMINISTRATION, Role.ELECTED: Body.Kind.COMMITTEE}
         kind = expected.get(self.user.role)
         if kind is None:
             raise ValidationError(_("Only civil servants and elected members belong to bodies."))
@@ -181,7 +183,7 @@ class Membership(models.Model):
             raise ValidationError(
                 {
                     "body": _("A civil servant belongs to an administration.")
-                    if self.user.role == Role.STAFF
+                    if self.user.role == Role.CIVIL_SERVANT
                     else _("An elected member sits on a committee.")
                 }
             )

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Organisations and IOP agreements")
+
+    def ready(self):
+        from partners import rules  # noqa: F401 - registers the app's named access rules

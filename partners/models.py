@@ -52,7 +52,7 @@ class Area(models.Model):
         return self.name
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_admin:
@@ -68,7 +68,7 @@ class OrganisationQuerySet(models.QuerySet):
         scope = access.scope_for(user)
         if scope.is_admin:
             return self
-        if scope.is_staff:
+        if scope.is_civil_servant:
             return self.filter(municipality_id=scope.municipality_id)
         return self.none()
 
@@ -228,13 +228,13 @@ class Representative(models.Model):
             raise ValidationError({"user": _("The user belongs to another municipality.")})
 
 
-class ContactPersonQuerySet(models.QuerySet):
+class ContactPersonQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         """Staff see contact persons; a representative sees their own organisation's."""
         scope = access.scope_for(user)
         if scope.is_admin:
             return self
-        if scope.is_staff:
+        if scope.is_civil_servant:
             return self.filter(organisation__municipality_id=scope.municipality_id)
         if scope.is_representative:
             return self.filter(organisation_id__in=scope.organisation_ids)
@@ -290,12 +290,12 @@ class ContactPerson(models.Model):
         return self.name
 
 
-class PartnershipQuerySet(models.QuerySet):
+class PartnershipQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_admin:
             return self
-        if scope.is_staff or scope.is_auditor:
+        if scope.is_civil_servant or scope.is_auditor:
             return self.filter(run_by__municipality_id=scope.municipality_id)
         if scope.is_elected:
             return self.filter(decided_by_id__in=scope.committee_ids)
@@ -308,7 +308,7 @@ class PartnershipQuerySet(models.QuerySet):
         scope = access.scope_for(user)
         if scope.is_admin:
             return self
-        if scope.is_staff:
+        if scope.is_civil_servant:
             return self.filter(
                 Q(run_by_id__in=scope.staff_body_ids) | Q(decided_by_id__in=scope.staff_body_ids)
             )

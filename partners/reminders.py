@@ -83,7 +83,7 @@ def due(today, days):
 def recipients_for(partnership):
     return list(
         User.objects.filter(
-            role=Role.STAFF,
+            role=Role.CIVIL_SERVANT,
             is_active=True,
             memberships__body=partnership.run_by,
         )

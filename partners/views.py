@@ -31,11 +31,6 @@ def form_page(request, template, form, heading, cancel_url, **context):
     )
 
 
-def may_see_history(user):
-    scope = access.scope_for(user)
-    return scope.is_staff or scope.is_auditor or scope.is_admin
-
-
 def organisation_list(request):
     scope = access.scope_for(request.user)
     organisations = Organisation.objects.visible_to(request.user).prefetch_related(
@@ -49,7 +44,11 @@ def organisation_list(request):
     return render(
         request,
         "partners/organisation_list.html",
-        {"filter": filterset, "table": table, "may_create": scope.is_staff},
+        {
+            "filter": filterset,
+            "table": table,
+            "may_create": access.allows(request.user, "create_organisation"),
+        },
     )
 
 
@@ -70,9 +69,6 @@ def organisation_detail(request, pk):
         .order_by("-start_date")
     )
     contacts = ContactPerson.objects.visible_to(user).filter(organisation=organisation)
-    may_edit_contacts = (
-        Organisation.objects.contact_editable_by(user).filter(pk=organisation.pk).exists()
-    )
     forums = (
         Forum.objects.visible_to(user)
         .filter(members=organisation)
@@ -90,8 +86,7 @@ def organisation_detail(request, pk):
         .select_related("meeting", "forwarded_to")
         .order_by("-meeting__start")[:20]
     )
-    scope = access.scope_for(user)
-    show_contacts = scope.is_staff or scope.is_admin or organisation.pk in scope.organisation_ids
+    show_contacts = access.allows(user, "see_contact_persons", organisation)
     grants = (
         Grant.objects.visible_to(user)
         .filter(organisation=organisation)
@@ -108,11 +103,17 @@ def organisation_detail(request, pk):
         "raised": raised,
         "contacts": contacts,
         "show_contacts": show_contacts,
-        "may_edit": Organisation.objects.editable_by(user).filter(pk=organisation.pk).exists(),
-        "may_edit_contacts": may_edit_contacts,
+        "may_edit": access.allows(user, "change_organisation", organisation),
+        "may_read_notes": access.allows(user, "read_organisation_notes", organisation),
+        "may_edit_contacts": access.allows(user, "change_organisation_contacts", organisation),
+        "may_propose_account": access.allows(user, "propose_payment_account", organisation),
         "history": None,
     }
-    if may_see_history(user):
+    if access.allows(user, "see_payment_account", organisation):
+        context["account"] = PaymentAccount.objects.filter(organisation=organisation).first()
+    if "account" in context or context["may_propose_account"]:
+        context["pending_account"] = organisation.account_changes.pending().first()
+    if access.allows(user, "read_history"):
         entries = history.entries(Organisation.history.filter(id=organisation.pk))
         if show_contacts:
             # Contact persons are personal data: their history goes only where they do.
@@ -126,18 +127,15 @@ def organisation_detail(request, pk):
         )
         entries += account_changes
         context["history"] = sorted(entries, key=lambda entry: entry.when, reverse=True)
-        context["account"] = PaymentAccount.objects.filter(organisation=organisation).first()
         # A changed account (not its first entry) is what an auditor looks at first.
         context["account_changed"] = next(
             (e for e in account_changes if any(c.old is not None for c in e.changes)), None
         )
-        context["may_edit_account"] = scope.is_staff or scope.is_admin
     return render(request, "partners/organisation_detail.html", context)
 
 
 def organisation_create(request):
-    scope = access.scope_for(request.user)
-    access.require(scope.is_staff)
+    access.require(request.user, "create_organisation")
     form = OrganisationForm(request.POST or None, municipality=request.user.municipality)
     if form.is_valid():
         organisation = form.save()
@@ -150,13 +148,8 @@ def organisation_create(request):
 
 def organisation_update(request, pk):
     user = request.user
-    scope = access.scope_for(user)
-    organisation = access.object_for_change(
-        Organisation.objects.visible_to(user),
-        Organisation.objects.contact_editable_by(user),
-        pk=pk,
-    )
-    if scope.is_representative:
+    organisation = Organisation.objects.for_change(user, pk=pk, editable="contact_editable_by")
+    if not access.allows(user, "change_organisation", organisation):
         form = OrganisationContactForm(request.POST or None, instance=organisation)
     else:
         form = OrganisationForm(
@@ -176,10 +169,8 @@ def organisation_update(request, pk):
 
 
 def contact_create(request, pk):
-    organisation = access.object_for_change(
-        Organisation.objects.visible_to(request.user),
-        Organisation.objects.contact_editable_by(request.user),
-        pk=pk,
+    organisation = Organisation.objects.for_change(
+        request.user, pk=pk, editable="contact_editable_by"
     )
     form = ContactPersonForm(request.POST or None)
     if form.is_valid():
@@ -198,11 +189,7 @@ def contact_create(request, pk):
 
 
 def contact_update(request, pk):
-    contact = access.object_for_change(
-        ContactPerson.objects.visible_to(request.user).select_related("organisation"),
-        ContactPerson.objects.editable_by(request.user),
-        pk=pk,
-    )
+    contact = ContactPerson.objects.select_related("organisation").for_change(request.user, pk=pk)
     form = ContactPersonForm(request.POST or None, instance=contact)
     if form.is_valid():
         form.save()
@@ -219,11 +206,7 @@ def contact_update(request, pk):
 
 
 def contact_delete(request, pk):
-    contact = access.object_for_change(
-        ContactPerson.objects.visible_to(request.user).select_related("organisation"),
-        ContactPerson.objects.editable_by(request.user),
-        pk=pk,
-    )
+    contact = ContactPerson.objects.select_related("organisation").for_change(request.user, pk=pk)
     if request.method == "POST":
         organisation_id = contact.organisation_id
         remove_contact_person(contact)
@@ -243,7 +226,11 @@ def partnership_list(request):
     return render(
         request,
         "partners/partnership_list.html",
-        {"filter": filterset, "table": table, "may_create": scope.is_staff},
+        {
+            "filter": filterset,
+            "table": table,
+            "may_create": access.allows(request.user, "create_partnership"),
+        },
     )
 
 
@@ -259,10 +246,12 @@ def partnership_detail(request, pk):
     context = {
         "partnership": partnership,
         "chain": partnership.renewal_chain(),
-        "may_edit": Partnership.objects.editable_by(user).filter(pk=partnership.pk).exists(),
+        "may_edit": access.allows(user, "change_partnership", partnership),
+        "visible_parties": access.visible_pks(user, partnership.parties.all()),
+        "visible_forums": access.visible_pks(user, [partnership.steering_group]),
         "history": None,
     }
-    if may_see_history(user):
+    if access.allows(user, "read_history"):
         context["history"] = history.entries(
             Partnership.history.filter(id=partnership.pk)
         ) + history.entries(
@@ -274,7 +263,7 @@ def partnership_detail(request, pk):
 
 
 def partnership_create(request):
-    access.require(access.scope_for(request.user).is_staff)
+    access.require(request.user, "create_partnership")
     form = PartnershipForm(request.POST or None, user=request.user)
     if form.is_valid():
         partnership = form.save()
@@ -286,11 +275,7 @@ def partnership_create(request):
 
 
 def partnership_update(request, pk):
-    partnership = access.object_for_change(
-        Partnership.objects.visible_to(request.user),
-        Partnership.objects.editable_by(request.user),
-        pk=pk,
-    )
+    partnership = Partnership.objects.for_change(request.user, pk=pk)
     form = PartnershipForm(request.POST or None, instance=partnership, user=request.user)
     if form.is_valid():
         form.save()
@@ -306,11 +291,7 @@ def partnership_update(request, pk):
 
 
 def follow_up_create(request, pk):
-    partnership = access.object_for_change(
-        Partnership.objects.visible_to(request.user),
-        Partnership.objects.editable_by(request.user),
-        pk=pk,
-    )
+    partnership = Partnership.objects.for_change(request.user, pk=pk)
     form = FollowUpForm(request.POST or None, partnership=partnership)
     if form.is_valid():
         form.save()

@@ -88,6 +88,15 @@ def asn_grant(cast):
     )
 
 
+def account_change(cast):
+    """A pending change of the cast organisation's payment account, made on demand."""
+    from grants.models import AccountChange
+
+    return AccountChange.objects.create(
+        organisation=cast.org, kind="bankgiro", number="505-0109", signatory="Eva Ek"
+    )
+
+
 def grant_editors():
     """ASF's staff keep the grants of ASN (which ASF serves); others may only look."""
     return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
@@ -129,7 +138,10 @@ EXPECTED = {
     "meeting_detail": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
     "meeting_update": (lambda c: {"pk": c.meeting.pk}, {**forum_editors(), "elected": PAGE}),
     "meeting_log": (lambda c: {"pk": c.meeting.pk}, forum_editors()),
-    "meeting_minutes": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
+    "meeting_minutes": (
+        lambda c: {"pk": c.meeting.pk},
+        {**forum_readers(), "representative": FORBIDDEN},
+    ),
     "meeting_ics": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
     "meeting_invitations": (lambda c: {"pk": c.meeting.pk}, forum_editors()),
     "calendar_subscriptions": (None, same_for(PAGE)),
@@ -179,16 +191,13 @@ EXPECTED = {
         lambda c: {"pk": asn_grant(c).scheme_id, "year": 2026},
         grant_editors(),
     ),
+    # Those who see the account read the page; who may enter a change is tested in
+    # tests/grants/test_payment_accounts.py. The representative proposes one.
     "account_edit": (
         lambda c: {"pk": c.org.pk},
-        {
-            **same_for(FORBIDDEN),
-            "staff": PAGE,
-            "other_staff": PAGE,
-            "admin": PAGE,
-            "kalmar_staff": NOT_FOUND,
-        },
+        {**same_for(PAGE), "elected": FORBIDDEN, "kalmar_staff": NOT_FOUND},
     ),
+    "account_decide": (lambda c: {"pk": account_change(c).pk}, same_for(NOT_ALLOWED)),
     "login": (None, public()),
     "logout": (None, same_for(NOT_ALLOWED)),
     "password_change": (None, same_for(PAGE)),

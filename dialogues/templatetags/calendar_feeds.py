@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from dialogues import feeds
+from municipality import access
 
 register = template.Library()
 
@@ -10,7 +11,7 @@ register = template.Library()
 def feed_panel(context, kind, target, heading=""):
     """Subscription links for a feed, with renew and revoke, to those who manage it."""
     request = context["request"]
-    if not feeds.may_manage(request.user, kind, target):
+    if not access.allows(request.user, "manage_calendar_feed", target):
         return {"show": False}
     feed = feeds.current(kind, target)
     https = webcal = ""

@@ -557,24 +557,29 @@ def test_minutes_page_prints_the_meeting(client, cast):
         assert expected in html
 
 
-def test_minutes_page_shows_a_representative_only_their_own_organisations(client, cast):
+def test_representatives_never_read_minutes_nor_others_attendance(client, cast):
+    """The rule read_meeting_record: the meeting page and the printable minutes agree."""
     Invitation.objects.create(
         meeting=cast.meeting, organisation=cast.other_org, attended=True, people=3
     )
     Observation.objects.create(
         meeting=cast.meeting, organisation=cast.other_org, text="Brukarnas egen fråga."
     )
-    url = reverse("meeting_minutes", args=[cast.meeting.pk])
+    cast.meeting.minutes = "Protokollförda minnesanteckningar."
+    cast.meeting.internal_participants = "Handläggare Hansson"
+    cast.meeting.save()
+    minutes = reverse("meeting_minutes", args=[cast.meeting.pk])
     client.force_login(cast.representative)
-    html = client.get(url).content.decode()
+    assert client.get(minutes).status_code == 403
+    html = client.get(cast.meeting.get_absolute_url()).content.decode()
     assert "Fler platser på härbärget behövs vintertid." in html
-    assert "Röda Korset Malmö krets (2)" in html
-    assert "Brukarnas egen fråga." not in html
-    assert "Brukarföreningen Malmö" not in html
+    for hidden in ("Brukar", "Protokollförda", "Hansson", minutes):
+        assert hidden not in html
     client.force_login(cast.staff)
-    html = client.get(url).content.decode()
+    html = client.get(minutes).content.decode()
     assert "Brukarnas egen fråga." in html
     assert "Brukarföreningen Malmö (3)" in html
+    assert "Protokollförda" in html
 
 
 def test_default_observation_list_shows_what_is_not_yet_handled(client, cast):

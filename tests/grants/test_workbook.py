@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from grants import workbook
-from grants.models import Grant, Payment
+from grants.models import AccountChange, Grant, Payment
 
 SHEETS = [
     "Sammanställning",
@@ -47,7 +47,7 @@ def test_sheets_headers_and_formats(cast, book):
     decisions = wb["Beslut"]
     assert decisions.freeze_panes == "A2"
     assert decisions["A1"].font.b
-    assert decisions.auto_filter.ref == "A1:T6"
+    assert decisions.auto_filter.ref == "A1:U6"
     rows = table(decisions)
     assert len(rows) == malmo_grants(cast).count() == 5
     paid_row = next(r for r in rows if r["Bidrags-id"] == book.paid.pk)
@@ -124,14 +124,18 @@ def test_the_same_seed_draws_the_same_sample(cast, book):
 def test_change_history_names_who_changed_what(client, cast, book):
     client.force_login(cast.staff)
     client.post(
-        reverse("account_edit", args=[cast.org.pk]), {"kind": "bankgiro", "number": "1234566"}
+        reverse("account_edit", args=[cast.org.pk]),
+        {"kind": "bankgiro", "number": "1234566", "signatory": "Eva Ek"},
     )
+    client.force_login(cast.admin)
+    change = AccountChange.objects.get()
+    client.post(reverse("account_decide", args=[change.pk]), {"decision": "confirm"})
     today = datetime.date.today()
     changes = table(build(cast, changes_from=today, changes_to=today)["Ändringshistorik"])
     account = [r for r in changes if r["Slag"] == "Betalkonto" and r["Fält"] == "kontonummer"]
     assert [(r["Användare"], r["Före"], r["Efter"]) for r in account] == [
         ("systemet", None, "505-0109"),  # the fixture made the account today
-        (str(cast.staff), "505-0109", "123-4566"),
+        (str(cast.admin), "505-0109", "123-4566"),
     ]
     earlier = build(
         cast, changes_from=datetime.date(2020, 1, 1), changes_to=datetime.date(2020, 12, 31)

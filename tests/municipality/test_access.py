@@ -10,7 +10,7 @@ from municipality.models import Body
 
 def test_staff_scope_covers_their_administration_and_the_committees_it_serves(cast):
     scope = access.scope_for(cast.staff)
-    assert scope.is_staff
+    assert scope.is_civil_servant
     assert scope.municipality_id == cast.malmo.pk
     assert scope.staff_body_ids == {cast.asf.pk, cast.asn.pk}
     assert scope.committee_ids == frozenset()

@@ -35,10 +35,10 @@ def test_only_an_administration_serves_and_only_committees_of_its_municipality(c
 
 def test_a_user_without_municipality_must_be_an_administrator(cast):
     with pytest.raises(ValidationError) as error:
-        User(username="x", role=Role.STAFF, password="x").full_clean()
+        User(username="x", role=Role.CIVIL_SERVANT, password="x").full_clean()
     assert error.value.message_dict["municipality"] == ["Välj användarens kommun."]
     with pytest.raises(IntegrityError), transaction.atomic():
-        User.objects.create(username="y", role=Role.STAFF)
+        User.objects.create(username="y", role=Role.CIVIL_SERVANT)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,111 @@
+"""Named access rules of the dialogue forums; see `municipality.access`."""
+
+import rules
+
+from dialogues.models import CalendarFeed, Forum
+from municipality.access import (
+    add_rule,
+    in_scope,
+    is_admin,
+    is_civil_servant,
+    is_representative,
+    is_signed_in,
+    scope_for,
+)
+from municipality.models import Body, User
+from partners.models import Organisation
+
+
+@rules.predicate
+def schedules(user, forum):
+    """Without a forum: anywhere at all. With one: in that forum."""
+    forums = Forum.objects.schedulable_by(user)
+    return (forums if forum is None else forums.filter(pk=forum.pk)).exists()
+
+
+sees_meeting = in_scope("meeting")
+
+
+FEED_KINDS = (
+    (Organisation, CalendarFeed.Kind.ORGANISATION),
+    (Forum, CalendarFeed.Kind.FORUM),
+    (Body, CalendarFeed.Kind.BODY),
+    (User, CalendarFeed.Kind.PERSONAL),
+)
+
+
+def feed_kind(subject):
+    # isinstance, not type(): request.user is a lazy wrapper around the User.
+    return next((kind for model, kind in FEED_KINDS if isinstance(subject, model)), None)
+
+
+@rules.predicate
+def holds_feed_right(user, subject):
+    """Representatives their organisation's, staff their bodies' and forums', everyone
+    their own meetings. Checked again at every poll of a feed."""
+    kind = feed_kind(subject)
+    scope = scope_for(user)
+    if kind is None or not scope.is_authenticated:
+        return False
+    if kind == CalendarFeed.Kind.PERSONAL:
+        return subject.pk == user.pk
+    if scope.is_admin:
+        return True
+    if kind == CalendarFeed.Kind.ORGANISATION:
+        return subject.pk in scope.organisation_ids
+    if kind == CalendarFeed.Kind.BODY:
+        return scope.is_civil_servant and subject.pk in scope.staff_body_ids
+    return Forum.objects.editable_by(user).filter(pk=subject.pk).exists()
+
+
+add_rule("view_forum", in_scope("forum"), "Open a dialogue forum's page")
+add_rule("create_forum", is_civil_servant, "Create a dialogue forum")
+add_rule(
+    "change_forum",
+    in_scope("forum", "editable_by"),
+    "Change a forum (staff of the owning body, or of the förvaltning serving the owning nämnd)",
+)
+add_rule(
+    "schedule_meeting",
+    schedules,
+    "Add meetings: staff in the forums they keep, elected members in their nämnd's temadagar",
+)
+add_rule("view_meeting", sees_meeting, "Open a meeting's page and download it as .ics")
+add_rule(
+    "change_meeting",
+    in_scope("meeting", "editable_by"),
+    "Change a meeting's time, place and agenda",
+)
+add_rule(
+    "keep_meeting",
+    in_scope("meeting", "kept_by"),
+    "Log a held meeting and send its calendar invitations (staff keeping the forum)",
+)
+add_rule(
+    "read_meeting_record",
+    sees_meeting & ~is_representative,
+    "Read a meeting's minutes, internal participants, every organisation's attendance and "
+    "issues, and who invitations went to. Representatives see the time, place and agenda, "
+    "their own organisation's attendance and the issues it raised, never the minutes",
+)
+add_rule(
+    "change_observation",
+    in_scope("observation", "editable_by"),
+    "Forward a raised issue, answer it and send the answer to the organisation",
+)
+add_rule(
+    "follow_forwarded_issues",
+    is_signed_in & ~is_representative,
+    "Follow raised issues to their handling: the issue list opens on those not yet handled",
+)
+add_rule(
+    "see_feedback_recipients",
+    is_civil_servant | is_admin,
+    "See which addresses an answer to a raised issue was e-mailed to",
+)
+add_rule(
+    "manage_calendar_feed",
+    holds_feed_right,
+    "Make and revoke subscription links: own meetings, own organisation (representatives), "
+    "own bodies and forums (staff)",
+)

@@ -1,0 +1,45 @@
+"""Named access rules of the partner register; see `municipality.access`."""
+
+import rules
+
+from municipality.access import add_rule, in_scope, is_admin, is_civil_servant, scope_for
+
+
+@rules.predicate
+def represents(user, organisation):
+    """The user speaks for this organisation."""
+    return organisation is not None and organisation.pk in scope_for(user).organisation_ids
+
+
+sees_organisation = in_scope("organisation")
+keeps_organisation = in_scope("organisation", "editable_by")
+
+add_rule("view_organisation", sees_organisation, "Open an organisation's page")
+add_rule("create_organisation", is_civil_servant, "Add an organisation to the register")
+add_rule(
+    "change_organisation",
+    keeps_organisation,
+    "Change an organisation's details (civil servants of its municipality)",
+)
+add_rule(
+    "read_organisation_notes",
+    keeps_organisation,
+    "Read the municipality's internal notes on an organisation",
+)
+add_rule(
+    "change_organisation_contacts",
+    in_scope("organisation", "contact_editable_by"),
+    "Change an organisation's address and contact persons (also its own representatives)",
+)
+add_rule(
+    "see_contact_persons",
+    ((is_civil_servant | is_admin) & sees_organisation) | represents,
+    "See an organisation's contact persons: e-mail, phone, legal basis",
+)
+add_rule("view_partnership", in_scope("partnership"), "Open an IOP agreement's page")
+add_rule("create_partnership", is_civil_servant, "Register a new IOP agreement")
+add_rule(
+    "change_partnership",
+    in_scope("partnership", "editable_by"),
+    "Change an IOP agreement and record its follow-ups (the running förvaltning's staff)",
+)
