@@ -58,7 +58,6 @@ def holds_feed_right(user, subject):
     return Forum.objects.editable_by(user).filter(pk=subject.pk).exists()
 
 
-add_rule("view_forum", in_scope("forum"), "Open a dialogue forum's page")
 add_rule("create_forum", is_civil_servant, "Create a dialogue forum")
 add_rule(
     "change_forum",
@@ -70,7 +69,6 @@ add_rule(
     schedules,
     "Add meetings: staff in the forums they keep, elected members in their nämnd's temadagar",
 )
-add_rule("view_meeting", sees_meeting, "Open a meeting's page and download it as .ics")
 add_rule(
     "change_meeting",
     in_scope("meeting", "editable_by"),

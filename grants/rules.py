@@ -48,7 +48,6 @@ def confirms_change(user, change):
     )
 
 
-add_rule("view_grant", in_scope("grant"), "Open a grant's page")
 add_rule("create_grant", keeps_any_scheme, "Register a grant application and its decision")
 add_rule(
     "change_grant",
@@ -59,11 +58,6 @@ add_rule(
     "create_grant_scheme",
     is_admin | (is_civil_servant & serves_a_committee),
     "Create a grant scheme (for a nämnd the staff member's förvaltning serves)",
-)
-add_rule(
-    "change_grant_scheme",
-    in_scope("grantscheme", "editable_by"),
-    "Change a grant scheme and its yearly levels",
 )
 add_rule(
     "download_grant_workbook",

@@ -353,6 +353,7 @@ def account_edit(request, pk):
             "pending": pending,
             "account": organisation_account(organisation) if see_account else None,
             "see_account": see_account,
+            "may_change": access.allows(user, "change_payment_account", organisation),
             "may_confirm": access.allows(user, "confirm_payment_account", pending),
             "may_withdraw": access.allows(user, "withdraw_payment_account_change", pending),
             "heading": _("Payment account of %(organisation)s") % {"organisation": organisation},

@@ -8,7 +8,7 @@ Two kinds of answer come from here:
 - **Named rules.** Every yes/no question ("may change this organisation's payment
   account?") is one predicate registered under a name with the `rules` package: the base
   rules below, each feature's in its own `rules.py`. Views ask `allows`/`require`,
-  templates `{% test_rule "name" user obj as … %}`, the menu names a rule per entry. Only
+  templates `{% test_rule "<rule>" user obj as … %}`, the menu names a rule per entry. Only
   the predicates here look at a user's role.
 """
 

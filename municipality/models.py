@@ -110,6 +110,31 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+ROLE_SUMMARY = {
+    Role.CIVIL_SERVANT: _(
+        "Keep the organisations, IOP agreements, grants and dialogue forums of your "
+        "administration and the committees it serves, and log meetings and what was raised "
+        "in them."
+    ),
+    Role.ELECTED: _(
+        "See your committee's dialogue forums, schedule its theme days and read the "
+        "observations forwarded to it."
+    ),
+    Role.REPRESENTATIVE: _(
+        "See the meetings, forums, agreements and grants of your own organisation, and get "
+        "meetings into your calendar."
+    ),
+    Role.AUDITOR: _(
+        "Read grants and IOP agreements with their change history, and download grant "
+        "workbooks. Nothing can be changed from this role."
+    ),
+    Role.ADMIN: _(
+        "Manage municipalities, committees, administrations, users and roles in the "
+        "administration pages."
+    ),
+}
+
+
 class User(AbstractUser):
     """A person who logs in. The role says what kind of user they are; memberships say where."""
 
@@ -146,6 +171,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def role_summary(self):
+        """What this kind of user does in the register, for the start page."""
+        return ROLE_SUMMARY.get(self.role, "")
 
 
 class Membership(models.Model):

@@ -1,34 +1,9 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Observation, owned_by
 from municipality import access
-from municipality.models import Body, Membership, Role
-
-ROLE_SUMMARY = {
-    Role.CIVIL_SERVANT: _(
-        "Keep the organisations, IOP agreements, grants and dialogue forums of your "
-        "administration and the committees it serves, and log meetings and what was raised "
-        "in them."
-    ),
-    Role.ELECTED: _(
-        "See your committee's dialogue forums, schedule its theme days and read the "
-        "observations forwarded to it."
-    ),
-    Role.REPRESENTATIVE: _(
-        "See the meetings, forums, agreements and grants of your own organisation, and get "
-        "meetings into your calendar."
-    ),
-    Role.AUDITOR: _(
-        "Read grants and IOP agreements with their change history, and download grant "
-        "workbooks. Nothing can be changed from this role."
-    ),
-    Role.ADMIN: _(
-        "Manage municipalities, committees, administrations, users and roles in the "
-        "administration pages."
-    ),
-}
+from municipality.models import Body, Membership
 
 
 def home(request):
@@ -39,7 +14,6 @@ def home(request):
         "municipality/home.html",
         {
             "memberships": memberships,
-            "role_summary": ROLE_SUMMARY.get(request.user.role, ""),
             "may_administer": access.allows(request.user, "administer"),
         },
     )

@@ -14,7 +14,6 @@ def represents(user, organisation):
 sees_organisation = in_scope("organisation")
 keeps_organisation = in_scope("organisation", "editable_by")
 
-add_rule("view_organisation", sees_organisation, "Open an organisation's page")
 add_rule("create_organisation", is_civil_servant, "Add an organisation to the register")
 add_rule(
     "change_organisation",
@@ -36,7 +35,6 @@ add_rule(
     ((is_civil_servant | is_admin) & sees_organisation) | represents,
     "See an organisation's contact persons: e-mail, phone, legal basis",
 )
-add_rule("view_partnership", in_scope("partnership"), "Open an IOP agreement's page")
 add_rule("create_partnership", is_civil_servant, "Register a new IOP agreement")
 add_rule(
     "change_partnership",

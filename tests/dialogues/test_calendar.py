@@ -475,3 +475,39 @@ def test_invitation_page_names_organisations_no_one_can_be_mailed_at(client, cas
     page = client.get(reverse("meeting_invitations", args=[invited.pk]))
     assert page.context["unreached"] == [cast.other_org]
     assert [p.name for p in page.context["recipients"]] == ["Lena Berg", "Omar Saleh"]
+
+
+# Feeds follow their holder's rights ------------------------------------------------------
+
+
+def test_organisation_feed_stops_when_its_maker_stops_representing(client, cast, soon):
+    feed = feed_for("organisation", cast.org, cast.representative)
+    assert get_feed(client, feed).status_code == 200
+    cast.representative.representations.all().delete()
+    assert get_feed(client, feed).status_code == 404
+
+
+def test_body_feed_stops_when_its_maker_is_deactivated(client, cast, soon):
+    feed = feed_for("body", cast.asn, cast.staff)
+    assert get_feed(client, feed).status_code == 200
+    cast.staff.is_active = False
+    cast.staff.save()
+    assert get_feed(client, feed).status_code == 404
+
+
+def test_body_and_forum_feeds_stop_when_the_maker_leaves_the_forvaltning(client, cast, soon):
+    body_feed = feed_for("body", cast.asf, cast.staff)
+    forum_feed = feed_for("forum", cast.asn_forum, cast.staff)
+    assert get_feed(client, body_feed).status_code == get_feed(client, forum_feed).status_code
+    assert get_feed(client, forum_feed).status_code == 200
+    cast.staff.memberships.all().delete()
+    assert get_feed(client, body_feed).status_code == 404
+    assert get_feed(client, forum_feed).status_code == 404
+
+
+def test_checking_the_holder_costs_a_few_queries_per_poll(client, cast, soon):
+    feed = feed_for("forum", cast.asn_forum, cast.staff)
+    first = get_feed(client, feed)
+    with CaptureQueriesContext(connection) as queries:
+        assert get_feed(client, feed, if_none_match=first["ETag"]).status_code == 304
+    assert len(queries) <= 8  # the feed, the holder's scope and right, the 304 fingerprint

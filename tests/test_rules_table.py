@@ -1,0 +1,156 @@
+"""The README's "Who may do what" table is made from the named rules and the cast, so the
+table and the code cannot drift apart; and nothing outside the rules compares roles.
+
+After changing a rule: `UPDATE_README=1 .venv/bin/pytest tests/test_rules_table.py`.
+"""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+from django.utils import timezone
+
+from dialogues.models import Meeting, Observation
+from grants.models import AccountChange, Grant, GrantScheme
+from municipality import access
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
+ROLES = (
+    ("staff", "Tjänsteperson"),
+    ("elected", "Förtroendevald"),
+    ("representative", "Organisationsföreträdare"),
+    ("auditor", "Revisor"),
+    ("admin", "Administratör"),
+)
+SELF = object()  # stands for the user themself (their personal calendar feed)
+
+
+def examples(cast):
+    """For each rule, objects it is asked about: the cast's own and others' records."""
+    scheme = GrantScheme.objects.create(committee=cast.asn, name="Verksamhetsbidrag")
+    leisure = GrantScheme.objects.create(committee=cast.frn, name="Föreningsbidrag")
+    grants = [
+        Grant.objects.create(
+            organisation=organisation,
+            scheme=grant_scheme,
+            year=2026,
+            purpose="Verksamhet",
+            applied_amount=1000,
+            granted_amount=1000,
+            decision="beviljat",
+            decided_by="namnd",
+            decision_date=datetime.date(2026, 2, 1),
+        )
+        for organisation, grant_scheme in ((cast.org, scheme), (cast.other_org, leisure))
+    ]
+    frf_meeting = Meeting.objects.create(
+        forum=cast.frf_forum, title="Fritidsdialog", start=timezone.now(), status="genomfort"
+    )
+    frf_observation = Observation.objects.create(
+        meeting=frf_meeting, organisation=cast.other_org, text="Fler bokningsbara tider."
+    )
+    changes = [
+        AccountChange.objects.create(
+            organisation=organisation,
+            kind="bankgiro",
+            number="505-0109",
+            signatory="Eva Ek",
+            entered_by=entered_by,
+        )
+        for organisation, entered_by in ((cast.org, cast.representative), (cast.other_org, None))
+    ]
+    organisations = [cast.org, cast.other_org]
+    return {
+        "organisation": organisations,
+        "partnership": [cast.partnership, cast.other_partnership],
+        "forum": [cast.asn_forum, cast.asf_forum, cast.frf_forum],
+        "meeting": [cast.meeting, frf_meeting],
+        "observation": [cast.observation, frf_observation],
+        "grant": grants,
+        "grant_scheme": [scheme, leisure],
+        "payment_account": organisations,
+        "payment_account_change": changes,
+        "calendar_feed": [SELF, cast.org, cast.other_org, cast.asf, cast.frf, cast.asf_forum],
+    }
+
+
+# Rules whose name does not say what they are asked about.
+SUBJECTS = {
+    "schedule_meeting": "forum",
+    "confirm_payment_account": "payment_account_change",
+    "see_contact_persons": "organisation",
+}
+
+
+def subject_of(rule, objects):
+    """Which example list a rule is asked about, from its name; [None]: no object."""
+    if rule in SUBJECTS:
+        return objects[SUBJECTS[rule]]
+    for key in sorted(objects, key=len, reverse=True):
+        if f"_{key}_" in f"_{rule}_":
+            return objects[key]
+    return [None]
+
+
+def answer(user, rule, subjects):
+    results = [access.allows(user, rule, user if s is SELF else s) for s in subjects]
+    if all(results):
+        return "ja"
+    return "egna" if any(results) else "–"
+
+
+def build_table(cast):
+    objects = examples(cast)
+    lines = [
+        "| regel | vad den säger | " + " | ".join(label for _, label in ROLES) + " |",
+        "|---|---|" + "---|" * len(ROLES),
+    ]
+    for rule in sorted(access.DESCRIPTIONS):
+        subjects = subject_of(rule, objects)
+        cells = [answer(cast.user(key), rule, subjects) for key, _ in ROLES]
+        lines.append(f"| `{rule}` | {access.DESCRIPTIONS[rule]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def test_readme_table_matches_the_rules(cast):
+    table = build_table(cast)
+    text = README.read_text(encoding="utf-8")
+    before, rest = text.split(START, 1)
+    current, after = rest.split(END, 1)
+    if os.environ.get("UPDATE_README"):
+        README.write_text(f"{before}{START}\n{table}\n{END}{after}", encoding="utf-8")
+        current = table
+    assert current.strip() == table, "run UPDATE_README=1 pytest tests/test_rules_table.py"
+
+
+def test_every_rule_is_asked_somewhere():
+    """A rule nobody asks is dead; one asked under a name that is not registered fails."""
+    sources = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("municipality", "partners", "dialogues", "grants", "templates")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in (".py", ".html")
+        and path.name != "rules.py"
+        and "migrations" not in str(path)
+    )
+    unasked = [rule for rule in access.DESCRIPTIONS if f'"{rule}"' not in sources]
+    assert unasked == [], unasked
+    asked = set(re.findall(r'(?:allows|require)\([^,]+, "(\w+)"', sources))
+    asked |= set(re.findall(r'test_rule "(\w+)"', sources))
+    assert asked - set(access.DESCRIPTIONS) == set()
+
+
+def test_nothing_outside_the_rules_compares_roles():
+    """Views and templates ask named rules; only scopes and predicates look at roles."""
+    offenders = []
+    for folder in ("municipality", "partners", "dialogues", "grants"):
+        for path in (ROOT / folder).rglob("views.py"):
+            if re.search(r"scope\.is_|\.role ==|Role\.", path.read_text(encoding="utf-8")):
+                offenders.append(str(path.relative_to(ROOT)))
+    for path in (ROOT / "templates").rglob("*.html"):
+        if re.search(r"scope\.|user\.role\b|\.role ==", path.read_text(encoding="utf-8")):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
