@@ -210,6 +210,8 @@ class AccountChangeForm(CrispyModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+        current = PaymentAccount.objects.filter(organisation=organisation).first()
+        self.initial.setdefault("kind", current.kind if current else PaymentAccount.Kind.BANKGIRO)
 
 
 class WorkbookForm(forms.Form):

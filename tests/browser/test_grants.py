@@ -26,7 +26,7 @@ def test_auditor_filters_grants_and_downloads_the_workbook(page):
     assert years == {2025}
 
 
-def test_staff_are_told_in_swedish_when_a_bankgiro_is_wrong(page):
+def test_a_new_bankgiro_is_checked_then_confirmed_by_a_second_person(page):
     call_command("load_demo", quiet_logins=True)
     log_in(page, "tjansteperson")
     page.get_by_role("link", name="Organisationer").first.click()
@@ -36,3 +36,15 @@ def test_staff_are_told_in_swedish_when_a_bankgiro_is_wrong(page):
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("alert").first).to_contain_text("Ingenting sparades")
     expect(page.locator("#id_number_error")).to_contain_text("Kontrollsiffran stämmer inte")
+    page.get_by_label("Kontonummer").fill("5050-1055")
+    page.get_by_label("Firmatecknare").fill("Eva Ek, ordförande")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_text("nytt konto väntar på bekräftelse")).to_be_visible()
+    organisation_page = page.url
+    page.context.clear_cookies()
+    log_in(page, "admin")
+    page.goto(organisation_page)
+    page.get_by_role("link", name="Visa ändringen som väntar").click()
+    page.get_by_role("button", name="Bekräfta det nya kontot").click()
+    expect(page.get_by_text("Det nya betalkontot är bekräftat")).to_be_visible()
+    expect(page.locator("#grants-heading ~ p")).to_contain_text("5050-1055")
