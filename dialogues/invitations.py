@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dialogues import calendar
+from dialogues import ical
 from dialogues.models import CalendarMessage, Meeting
 from partners.models import ContactPerson
 
@@ -59,7 +59,7 @@ def send(meeting, user, base_url):
         subject = _subject(meeting, cancel, is_update)
         messages = []
         for person in people:
-            ics = calendar.invitation(meeting, base_url, [(person.name, person.email)], cancel)
+            ics = ical.invitation(meeting, base_url, [(person.name, person.email)], cancel)
             body = render_to_string(
                 "dialogues/email/meeting_invitation.txt",
                 {

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
-from dialogues import calendar as ics
+from dialogues import ical
 from dialogues import feeds, scheduling, structures
 from dialogues import invitations as invitations_mod
 from dialogues.filters import ForumFilter, MeetingFilter, ObservationFilter
@@ -432,7 +432,7 @@ def site_url(request):
 def meeting_ics(request, pk):
     """ "Lägg till i kalender": the meeting as an .ics file."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_list(), pk=pk)
-    response = HttpResponse(ics.single(meeting, site_url(request)), content_type=CALENDAR_TYPE)
+    response = HttpResponse(ical.single(meeting, site_url(request)), content_type=CALENDAR_TYPE)
     response["Content-Disposition"] = f'attachment; filename="mote-{meeting.pk}.ics"'
     return response
 
@@ -462,7 +462,7 @@ def calendar_feed(request, token):
     last_modified = int(changed.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        body = ics.feed(meetings.for_list().order_by("start"), feed_name(feed), site_url(request))
+        body = ical.feed(meetings.for_list().order_by("start"), feed_name(feed), site_url(request))
         response = HttpResponse(body, content_type=CALENDAR_TYPE)
         response["Content-Disposition"] = 'inline; filename="samverkansregistret.ics"'
     response["ETag"] = etag

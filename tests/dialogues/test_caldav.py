@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from dialogues import calendar as ics
+from dialogues import ical
 from dialogues.models import Meeting
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -78,7 +78,7 @@ def at(year, month, day, hour, minute=0):
 
 def put(calendar, meeting):
     """Store our bytes as they are (the client would otherwise bump SEQUENCE itself)."""
-    calendar.add_event(ics.single(meeting, BASE).decode(), increase_seqno=False)
+    calendar.add_event(ical.single(meeting, BASE).decode(), increase_seqno=False)
 
 
 def stored(calendar, meeting):

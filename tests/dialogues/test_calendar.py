@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from dialogues import calendar as ics
+from dialogues import ical
 from dialogues import feeds
 from dialogues.models import CalendarFeed, CalendarMessage, Invitation, Meeting
 from partners.models import ContactPerson
@@ -85,7 +85,7 @@ def test_download_of_a_meeting_outside_ones_scope_is_not_found(client, cast):
 
 def test_meeting_without_end_lasts_two_hours(cast):
     meeting = Meeting.objects.create(forum=cast.asn_forum, title="Öppen", start=at(2026, 5, 4, 13))
-    event = events(ics.single(meeting, BASE))[meeting.calendar_uid]
+    event = events(ical.single(meeting, BASE))[meeting.calendar_uid]
     assert event.decoded("dtend") - event.decoded("dtstart") == datetime.timedelta(hours=2)
 
 
@@ -96,7 +96,7 @@ def test_special_characters_are_escaped_and_come_back_unchanged(cast):
     meeting = Meeting.objects.create(
         forum=cast.asn_forum, title=title, place=place, agenda=agenda, start=at(2026, 5, 4, 13)
     )
-    data = ics.single(meeting, BASE)
+    data = ical.single(meeting, BASE)
     unfolded = data.replace(b"\r\n ", b"").decode()
     assert 'SUMMARY:Möte\\, del 1\\; "budget" \\\\ extra\r\n' in unfolded
     assert "LOCATION:Stadshuset\\, sal 3\\; ingång C\r\n" in unfolded
@@ -120,7 +120,7 @@ def test_nine_oclock_stays_nine_oclock_across_the_2026_dst_switches(cast, day, u
     meeting = Meeting.objects.create(
         forum=cast.asn_forum, title="Träff", start=at(day.year, day.month, day.day, 9)
     )
-    event = events(ics.feed(Meeting.objects.for_list(), "Test", BASE))[meeting.calendar_uid]
+    event = events(ical.feed(Meeting.objects.for_list(), "Test", BASE))[meeting.calendar_uid]
     start = event.decoded("dtstart")
     assert (start.astimezone(STOCKHOLM).date(), start.astimezone(STOCKHOLM).hour) == (day, 9)
     assert start.astimezone(datetime.UTC).hour == utc_hour
@@ -143,7 +143,7 @@ def test_sequence_rises_on_time_place_and_status_but_not_on_title(cast):
     meeting.save()
     meeting.refresh_from_db()
     assert meeting.sequence == 3
-    event = events(ics.single(meeting, BASE))[meeting.calendar_uid]
+    event = events(ical.single(meeting, BASE))[meeting.calendar_uid]
     assert (int(event["sequence"]), str(event["status"])) == (3, "CANCELLED")
 
 
