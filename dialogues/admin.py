@@ -6,7 +6,7 @@ from dialogues.models import Forum, Invitation, Meeting, Observation
 
 @admin.register(Forum)
 class ForumAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "owner_committee", "owner_administration", "is_active"]
+    list_display = ["name", "kind", "owner", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
     filter_horizontal = ["members", "target_groups", "areas"]

@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Meeting, Observation
@@ -11,9 +10,7 @@ from partners.models import Organisation
 
 def owner_filter(queryset, name, body):
     prefix = "forum__" if queryset.model is Meeting else ""
-    return queryset.filter(
-        Q(**{f"{prefix}owner_committee": body}) | Q(**{f"{prefix}owner_administration": body})
-    )
+    return queryset.filter(**{f"{prefix}owner": body})
 
 
 class ForumFilter(django_filters.FilterSet):

@@ -24,12 +24,6 @@ def organisations_of(municipality_id):
 
 
 class ForumForm(CrispyModelForm):
-    owner = forms.ModelChoiceField(
-        label=_("Owner"),
-        queryset=Body.objects.none(),
-        help_text=_("Exactly one committee (nämnd) or one administration (förvaltning)."),
-    )
-
     class Meta:
         model = Forum
         formfield_callback = formfield_for
@@ -61,15 +55,10 @@ class ForumForm(CrispyModelForm):
         if not scope.is_admin:
             owners = owners.filter(pk__in=scope.staff_body_ids)
         self.fields["owner"].queryset = owners
-        self.fields["owner"].initial = self.instance.owner_id
         self.fields["members"].queryset = organisations_of(municipality_id)
         self.fields["members"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
         self.fields["areas"].queryset = Area.objects.filter(municipality_id=municipality_id)
         self.order_fields(self.Meta.fields)
-
-    def _post_clean(self):
-        self.instance.owner = self.cleaned_data.get("owner")
-        super()._post_clean()
 
 
 class MeetingForm(CrispyModelForm):

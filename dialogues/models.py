@@ -18,9 +18,7 @@ from partners.models import Area, Organisation, TargetGroup
 
 
 def owned_by(body_ids, prefix=""):
-    return Q(**{f"{prefix}owner_committee_id__in": body_ids}) | Q(
-        **{f"{prefix}owner_administration_id__in": body_ids}
-    )
+    return Q(**{f"{prefix}owner_id__in": body_ids})
 
 
 class ForumQuerySet(access.ScopedQuerySet):
@@ -29,12 +27,9 @@ class ForumQuerySet(access.ScopedQuerySet):
         if scope.is_admin:
             return self
         if scope.is_civil_servant or scope.is_auditor:
-            return self.filter(
-                Q(owner_committee__municipality_id=scope.municipality_id)
-                | Q(owner_administration__municipality_id=scope.municipality_id)
-            )
+            return self.filter(owner__municipality_id=scope.municipality_id)
         if scope.is_elected:
-            return self.filter(owner_committee_id__in=scope.committee_ids)
+            return self.filter(owner_id__in=scope.committee_ids)
         if scope.is_representative:
             invited = Invitation.objects.filter(organisation_id__in=scope.organisation_ids).values(
                 "meeting__forum_id"
@@ -56,9 +51,7 @@ class ForumQuerySet(access.ScopedQuerySet):
         nämnd's temadag forums."""
         scope = access.scope_for(user)
         if scope.is_elected:
-            return self.filter(
-                owner_committee_id__in=scope.committee_ids, kind=Forum.Kind.THEME_DAY
-            )
+            return self.filter(owner_id__in=scope.committee_ids, kind=Forum.Kind.THEME_DAY)
         return self.editable_by(user)
 
 
@@ -83,23 +76,12 @@ class Forum(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    owner_committee = models.ForeignKey(
+    owner = models.ForeignKey(
         Body,
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="committee_forums",
-        limit_choices_to={"kind": Body.Kind.COMMITTEE},
-        verbose_name=_("owning committee"),
-    )
-    owner_administration = models.ForeignKey(
-        Body,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="administration_forums",
-        limit_choices_to={"kind": Body.Kind.ADMINISTRATION},
-        verbose_name=_("owning administration"),
+        related_name="forums",
+        verbose_name=_("owner"),
+        help_text=_("Exactly one committee (nämnd) or one administration (förvaltning)."),
     )
     cadence = models.CharField(
         _("cadence"), max_length=20, choices=Cadence.choices, default=Cadence.AS_NEEDED
@@ -121,18 +103,6 @@ class Forum(models.Model):
         verbose_name = _("dialogue forum")
         verbose_name_plural = _("dialogue forums")
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(owner_committee__isnull=False, owner_administration__isnull=True)
-                    | Q(owner_committee__isnull=True, owner_administration__isnull=False)
-                ),
-                name="forum_owned_by_exactly_one_body",
-                violation_error_message=_(
-                    "A forum is owned by exactly one committee or one administration."
-                ),
-            ),
-        ]
 
     def __str__(self):
         return self.name
@@ -141,35 +111,8 @@ class Forum(models.Model):
         return reverse("forum_detail", args=[self.pk])
 
     @property
-    def owner(self):
-        return self.owner_committee or self.owner_administration
-
-    @owner.setter
-    def owner(self, body):
-        is_committee = body is not None and body.kind == Body.Kind.COMMITTEE
-        self.owner_committee = body if is_committee else None
-        self.owner_administration = body if body is not None and not is_committee else None
-
-    @property
-    def owner_id(self):
-        return self.owner_committee_id or self.owner_administration_id
-
-    @property
     def municipality_id(self):
         return self.owner.municipality_id
-
-    def clean(self):
-        if bool(self.owner_committee_id) == bool(self.owner_administration_id):
-            raise ValidationError(
-                _("A forum is owned by exactly one committee or one administration.")
-            )
-        if self.owner_committee_id and self.owner_committee.kind != Body.Kind.COMMITTEE:
-            raise ValidationError({"owner_committee": _("Choose a committee (nämnd).")})
-        if (
-            self.owner_administration_id
-            and self.owner_administration.kind != Body.Kind.ADMINISTRATION
-        ):
-            raise ValidationError({"owner_administration": _("Choose an administration.")})
 
 
 class MeetingQuerySet(access.ScopedQuerySet):
@@ -191,7 +134,7 @@ class MeetingQuerySet(access.ScopedQuerySet):
         return self.filter(forum__in=Forum.objects.editable_by(user))
 
     def for_list(self):
-        return self.select_related("forum", "forum__owner_committee", "forum__owner_administration")
+        return self.select_related("forum", "forum__owner")
 
     def mine(self, user):
         """ "My meetings": those of the user's own bodies, nämnder or organisations."""
@@ -200,7 +143,7 @@ class MeetingQuerySet(access.ScopedQuerySet):
         if scope.is_civil_servant:
             return visible.filter(owned_by(scope.staff_body_ids, prefix="forum__"))
         if scope.is_elected:
-            return visible.filter(forum__owner_committee_id__in=scope.committee_ids)
+            return visible.filter(forum__owner_id__in=scope.committee_ids)
         if scope.is_representative:
             return self.filter(pk__in=visible.values("pk"))
         return visible
@@ -353,7 +296,7 @@ class ObservationQuerySet(access.ScopedQuerySet):
         if scope.is_elected:
             return self.filter(
                 Q(forwarded_to_id__in=scope.committee_ids)
-                | Q(meeting__forum__owner_committee_id__in=scope.committee_ids)
+                | Q(meeting__forum__owner_id__in=scope.committee_ids)
             )
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
 

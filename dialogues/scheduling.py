@@ -7,7 +7,6 @@ import datetime
 from functools import cache
 
 import holidays
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +32,8 @@ def end_of(meeting):
 def clashes(meeting):
     """Other meetings of the same owning body at an overlapping time, not cancelled."""
     forum = meeting.forum
-    same_body = (
-        Q(forum__owner_committee_id=forum.owner_committee_id)
-        if forum.owner_committee_id
-        else Q(forum__owner_administration_id=forum.owner_administration_id)
-    )
     candidates = (
-        Meeting.objects.filter(same_body)
+        Meeting.objects.filter(forum__owner_id=forum.owner_id)
         .exclude(pk=meeting.pk)
         .exclude(status=Meeting.Status.CANCELLED)
         .filter(start__lt=end_of(meeting), start__gt=meeting.start - datetime.timedelta(days=1))

@@ -64,7 +64,7 @@ def build(forums, today=None):
         .values("count")
     )
     forums = (
-        forums.select_related("owner_committee", "owner_administration")
+        forums.select_related("owner")
         .annotate(
             member_count=Count("members", distinct=True),
             open_count=Coalesce(Subquery(still_open), 0),

@@ -25,7 +25,7 @@ class ForumTable(tables.Table):
     owner = tables.Column(
         verbose_name=_("Owner"),
         accessor="owner",
-        order_by=("owner_committee__name", "owner_administration__name"),
+        order_by=("owner__name",),
     )
     cadence = tables.Column(verbose_name=_("Cadence"))
     member_count = tables.Column(

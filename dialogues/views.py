@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
-from dialogues import ical
-from dialogues import feeds, scheduling, structures
+from dialogues import feeds, ical, scheduling, structures
 from dialogues import invitations as invitations_mod
 from dialogues.filters import ForumFilter, MeetingFilter, ObservationFilter
 from dialogues.forms import (
@@ -51,7 +50,7 @@ def forum_list(request):
     scope = access.scope_for(request.user)
     forums = (
         Forum.objects.visible_to(request.user)
-        .select_related("owner_committee", "owner_administration")
+        .select_related("owner")
         .annotate(member_count=Count("members", distinct=True))
     )
     filterset = ForumFilter(request.GET, queryset=forums, municipality_id=scope.municipality_id)
@@ -72,7 +71,7 @@ def forum_detail(request, pk):
     user = request.user
     forum = get_object_or_404(
         Forum.objects.visible_to(user)
-        .select_related("owner_committee", "owner_administration")
+        .select_related("owner")
         .prefetch_related("members", "target_groups", "areas", "steered_partnerships"),
         pk=pk,
     )

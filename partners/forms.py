@@ -162,10 +162,7 @@ class PartnershipForm(CrispyModelForm):
             run_by__municipality_id=municipality_id
         ).exclude(pk=self.instance.pk)
         self.fields["steering_group"].queryset = Forum.objects.filter(
-            kind=Forum.Kind.STEERING_GROUP
-        ).filter(
-            Q(owner_committee__municipality_id=municipality_id)
-            | Q(owner_administration__municipality_id=municipality_id)
+            kind=Forum.Kind.STEERING_GROUP, owner__municipality_id=municipality_id
         )
         self.fields["yearly_compensation"].min_value = 0
         self.fields["parties"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")

@@ -69,11 +69,7 @@ def organisation_detail(request, pk):
         .order_by("-start_date")
     )
     contacts = ContactPerson.objects.visible_to(user).filter(organisation=organisation)
-    forums = (
-        Forum.objects.visible_to(user)
-        .filter(members=organisation)
-        .select_related("owner_committee", "owner_administration")
-    )
+    forums = Forum.objects.visible_to(user).filter(members=organisation).select_related("owner")
     attended = (
         Meeting.objects.visible_to(user)
         .filter(invitations__organisation=organisation, invitations__attended=True)

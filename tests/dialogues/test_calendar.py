@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from dialogues import ical
-from dialogues import feeds
+from dialogues import feeds, ical
 from dialogues.models import CalendarFeed, CalendarMessage, Invitation, Meeting
 from partners.models import ContactPerson
 
