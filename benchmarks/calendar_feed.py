@@ -47,7 +47,7 @@ def build(count):
     call_command("migrate", verbosity=0)
     malmo = Municipality.objects.create(name="Malmö stad", code="1280")
     body = Body.objects.create(municipality=malmo, name="Fritidsnämnden", kind="committee")
-    forum = Forum(name="Föreningsträffar", kind="foreningstraff")
+    forum = Forum(name="Föreningsträffar", kind="association_meeting")
     forum.owner = body
     forum.save()
     start = timezone.now().replace(minute=0, second=0, microsecond=0)

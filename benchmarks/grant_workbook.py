@@ -48,7 +48,7 @@ def build(count):
     committee = Body.objects.create(municipality=malmo, name="Fritidsnämnden", kind="committee")
     User.objects.create_user("revisor", role="auditor", municipality=malmo)
     schemes = [
-        GrantScheme.objects.create(committee=committee, name=f"Bidragsform {n}", kind="annat")
+        GrantScheme.objects.create(committee=committee, name=f"Bidragsform {n}", kind="other")
         for n in range(5)
     ]
     organisations = Organisation.objects.bulk_create(
@@ -63,8 +63,8 @@ def build(count):
                 purpose="Verksamhet för barn och unga under året",
                 applied_amount=50_000 + n % 977,
                 granted_amount=40_000 + n % 977,
-                decision="beviljat",
-                decided_by="namnd",
+                decision="granted",
+                decided_by="committee",
                 decision_date=datetime.date(2020 + n % 7, 2, 1),
                 decision_reference=f"FRN § {n % 300}",
                 case_number=f"FRN-{n}",

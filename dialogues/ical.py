@@ -16,7 +16,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 PRODID = "-//Samverkansregistret//Dialogforum//SV"
 FEED_REFRESH = datetime.timedelta(hours=1)
 
-_STATUS = {"planerat": "CONFIRMED", "genomfort": "CONFIRMED", "installt": "CANCELLED"}
+_STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
 
 
 def feed(meetings, name, base_url):
@@ -103,7 +103,7 @@ def _event(meeting, base_url, now):
 
 def _description(meeting, url):
     parts = [f"{meeting.forum} – {meeting.forum.owner}"]
-    if meeting.status == "installt":
+    if meeting.status == "cancelled":
         parts.insert(0, _("The meeting is cancelled."))
     if meeting.agenda:
         parts.append(_("Agenda:") + "\n" + meeting.agenda)

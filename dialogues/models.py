@@ -59,20 +59,20 @@ class Forum(models.Model):
     """A standing form of dialogue with civil society, owned by one nämnd or one förvaltning."""
 
     class Kind(models.TextChoices):
-        ASSOCIATION_MEETING = "foreningstraff", _("association meeting (föreningsträff)")
-        THEME_DAY = "temadag", _("theme day (temadag)")
-        STEERING_GROUP = "styrgrupp", _("steering group (styrgrupp)")
-        COOPERATION_FORUM = "samverkansforum", _("cooperation forum (samverkansforum)")
-        ONGOING_DIALOGUE = "lopande_dialog", _("ongoing dialogue (löpande dialog)")
-        ROUND_TABLE = "rundabordssamtal", _("round table (rundabordssamtal)")
-        OTHER = "annat", _("other")
+        ASSOCIATION_MEETING = "association_meeting", _("association meeting (föreningsträff)")
+        THEME_DAY = "theme_day", _("theme day (temadag)")
+        STEERING_GROUP = "steering_group", _("steering group (styrgrupp)")
+        COOPERATION_FORUM = "cooperation_forum", _("cooperation forum (samverkansforum)")
+        ONGOING_DIALOGUE = "ongoing_dialogue", _("ongoing dialogue (löpande dialog)")
+        ROUND_TABLE = "round_table", _("round table (rundabordssamtal)")
+        OTHER = "other", _("other")
 
     class Cadence(models.TextChoices):
-        YEARLY = "arligen", _("yearly")
-        QUARTERLY = "kvartalsvis", _("quarterly")
-        MONTHLY = "manadsvis", _("monthly")
-        WEEKLY = "veckovis", _("weekly")
-        AS_NEEDED = "vid_behov", _("as needed")
+        YEARLY = "yearly", _("yearly")
+        QUARTERLY = "quarterly", _("quarterly")
+        MONTHLY = "monthly", _("monthly")
+        WEEKLY = "weekly", _("weekly")
+        AS_NEEDED = "as_needed", _("as needed")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -151,9 +151,9 @@ class MeetingQuerySet(access.ScopedQuerySet):
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planerat", _("planned")
-        HELD = "genomfort", _("held")
-        CANCELLED = "installt", _("cancelled")
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
 
     forum = models.ForeignKey(
         Forum, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("forum")
@@ -326,9 +326,9 @@ class Observation(models.Model):
     """A need or problem an organisation raised at a meeting, followed until handled."""
 
     class Status(models.TextChoices):
-        OPEN = "oppen", _("open")
-        FORWARDED = "vidarebefordrad", _("forwarded")
-        HANDLED = "hanterad", _("handled")
+        OPEN = "open", _("open")
+        FORWARDED = "forwarded", _("forwarded")
+        HANDLED = "handled", _("handled")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="observations", verbose_name=_("meeting")
@@ -372,11 +372,11 @@ class Observation(models.Model):
         ordering = ["-meeting__start"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="vidarebefordrad") | Q(forwarded_to__isnull=False),
+                condition=~Q(status="forwarded") | Q(forwarded_to__isnull=False),
                 name="observation_forwarded_has_body",
             ),
             models.CheckConstraint(
-                condition=~Q(status="hanterad") | (Q(handled_on__isnull=False) & ~Q(response="")),
+                condition=~Q(status="handled") | (Q(handled_on__isnull=False) & ~Q(response="")),
                 name="observation_handled_has_response",
             ),
         ]

@@ -48,18 +48,27 @@ SCHEMES = [
 # (organisation, scheme, year, applied, granted, decided by, paid?, report)
 # report: None, "approved", "recovery", "overdue", "pending"
 GRANTS = [
-    ("Stiftelsen Stadsmissionen i Malmö", 0, 2024, 850_000, 800_000, "namnd", True, "approved"),
-    ("Stiftelsen Stadsmissionen i Malmö", 0, 2025, 900_000, 900_000, "namnd", True, "approved"),
-    ("Stiftelsen Stadsmissionen i Malmö", 0, 2026, 1_100_000, 1_050_000, "namnd", True, "pending"),
-    ("Röda Korset Malmö krets", 0, 2025, 400_000, 350_000, "namnd", True, "approved"),
-    ("Röda Korset Malmö krets", 0, 2026, 450_000, 450_000, "namnd", True, "pending"),
-    ("Röda Korset Malmö krets", 2, 2025, 120_000, 100_000, "delegat", True, "recovery"),
-    ("Brukarföreningen Malmö", 1, 2024, 150_000, 150_000, "delegat", True, "approved"),
-    ("Brukarföreningen Malmö", 1, 2025, 150_000, 150_000, "delegat", True, "overdue"),
+    ("Stiftelsen Stadsmissionen i Malmö", 0, 2024, 850_000, 800_000, "committee", True, "approved"),
+    ("Stiftelsen Stadsmissionen i Malmö", 0, 2025, 900_000, 900_000, "committee", True, "approved"),
+    (
+        "Stiftelsen Stadsmissionen i Malmö",
+        0,
+        2026,
+        1_100_000,
+        1_050_000,
+        "committee",
+        True,
+        "pending",
+    ),
+    ("Röda Korset Malmö krets", 0, 2025, 400_000, 350_000, "committee", True, "approved"),
+    ("Röda Korset Malmö krets", 0, 2026, 450_000, 450_000, "committee", True, "pending"),
+    ("Röda Korset Malmö krets", 2, 2025, 120_000, 100_000, "delegate", True, "recovery"),
+    ("Brukarföreningen Malmö", 1, 2024, 150_000, 150_000, "delegate", True, "approved"),
+    ("Brukarföreningen Malmö", 1, 2025, 150_000, 150_000, "delegate", True, "overdue"),
     ("Brukarföreningen Malmö", 1, 2026, 180_000, None, "", False, None),
-    ("Föreningen Gatans röst", 1, 2026, 90_000, 60_000, "delegat", True, "pending"),
-    ("Svenska kyrkan i Malmö", 2, 2026, 200_000, 200_000, "delegat", False, None),
-    ("Nätverket Varma händer", 2, 2026, 50_000, 0, "delegat", False, None),
+    ("Föreningen Gatans röst", 1, 2026, 90_000, 60_000, "delegate", True, "pending"),
+    ("Svenska kyrkan i Malmö", 2, 2026, 200_000, 200_000, "delegate", False, None),
+    ("Nätverket Varma händer", 2, 2026, 50_000, 0, "delegate", False, None),
 ]
 
 
@@ -112,7 +121,7 @@ def build():
                 if granted >= applied
                 else Grant.Decision.PARTLY
             )
-        decision_date = D(year - 1, 12, 10) if decided_by == "namnd" else D(year, 2, 14)
+        decision_date = D(year - 1, 12, 10) if decided_by == "committee" else D(year, 2, 14)
         grant = Grant.objects.create(
             organisation=organisation,
             scheme=scheme,
@@ -125,15 +134,15 @@ def build():
             decision_date=decision_date if decided else None,
             decision_reference=(
                 (f"ASN {decision_date:%Y-%m-%d} § {200 + number}")
-                if decided_by == "namnd"
+                if decided_by == "committee"
                 else f"Delegationsbeslut D-{year}-{number:03d}"
             )
             if decided
             else "",
-            case_number=f"ASN-{year - 1 if decided_by == 'namnd' else year}-{1000 + number}",
+            case_number=f"ASN-{year - 1 if decided_by == 'committee' else year}-{1000 + number}",
             decision_maker=(
                 "Arbetsmarknads- och socialnämnden"
-                if decided_by == "namnd"
+                if decided_by == "committee"
                 else "Elin Ström, enhetschef (delegat)"
             )
             if decided
@@ -145,7 +154,7 @@ def build():
             account = organisation.payment_account
             Payment.objects.create(
                 grant=grant,
-                paid_on=D(year, 3, 1) if decided_by == "namnd" else D(year, 3, 15),
+                paid_on=D(year, 3, 1) if decided_by == "committee" else D(year, 3, 15),
                 amount=granted,
                 account_kind=account.kind,
                 account_number=account.number,

@@ -59,12 +59,12 @@ class GrantScheme(models.Model):
     """A form of grant (bidragsform) that one nämnd grants."""
 
     class Kind(models.TextChoices):
-        ORGANISATION = "organisationsbidrag", _("organisation grant (organisationsbidrag)")
-        OPERATING = "verksamhetsbidrag", _("operating grant (verksamhetsbidrag)")
-        PROJECT = "projektbidrag", _("project grant (projektbidrag)")
-        PREMISES = "lokalbidrag", _("premises grant (lokalbidrag)")
-        DEVELOPMENT = "utvecklingsbidrag", _("development grant (utvecklingsbidrag)")
-        OTHER = "annat", _("other")
+        ORGANISATION = "organisation", _("organisation grant (organisationsbidrag)")
+        OPERATING = "operating", _("operating grant (verksamhetsbidrag)")
+        PROJECT = "project", _("project grant (projektbidrag)")
+        PREMISES = "premises", _("premises grant (lokalbidrag)")
+        DEVELOPMENT = "development", _("development grant (utvecklingsbidrag)")
+        OTHER = "other", _("other")
 
     committee = models.ForeignKey(
         Body,
@@ -333,23 +333,23 @@ class Grant(models.Model):
     status follows from them (see GrantQuerySet.with_figures)."""
 
     class Decision(models.TextChoices):
-        APPLIED = "ansokt", _("applied")
-        GRANTED = "beviljat", _("granted")
-        PARTLY = "delvis_beviljat", _("partly granted")
-        REJECTED = "avslag", _("rejected")
+        APPLIED = "applied", _("applied")
+        GRANTED = "granted", _("granted")
+        PARTLY = "partly_granted", _("partly granted")
+        REJECTED = "rejected", _("rejected")
 
     class Status(models.TextChoices):
-        APPLIED = "ansokt", _("applied")
-        GRANTED = "beviljat", _("granted")
-        PARTLY = "delvis_beviljat", _("partly granted")
-        REJECTED = "avslag", _("rejected")
-        PAID = "utbetalt", _("paid")
-        REPORTED = "aterrapporterat", _("reported back")
-        RECOVERY = "aterkrav", _("recovery claimed")
+        APPLIED = "applied", _("applied")
+        GRANTED = "granted", _("granted")
+        PARTLY = "partly_granted", _("partly granted")
+        REJECTED = "rejected", _("rejected")
+        PAID = "paid", _("paid")
+        REPORTED = "reported", _("reported back")
+        RECOVERY = "recovery", _("recovery claimed")
 
     class DecidedBy(models.TextChoices):
-        COMMITTEE = "namnd", _("the committee")
-        DELEGATE = "delegat", _("a delegate (delegationsbeslut)")
+        COMMITTEE = "committee", _("the committee")
+        DELEGATE = "delegate", _("a delegate (delegationsbeslut)")
 
     GRANTING = (Decision.GRANTED, Decision.PARTLY)
 
@@ -409,13 +409,13 @@ class Grant(models.Model):
         indexes = [models.Index(fields=["year", "scheme"], name="grant_year_scheme")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(decision__in=["beviljat", "delvis_beviljat"])
+                condition=~Q(decision__in=["granted", "partly_granted"])
                 | Q(decision_date__isnull=False, granted_amount__isnull=False),
                 name="grant_granted_has_date_and_amount",
                 violation_error_message=_("A granted grant needs a decision date and an amount."),
             ),
             models.CheckConstraint(
-                condition=Q(decision="ansokt") | Q(decision_date__isnull=False),
+                condition=Q(decision="applied") | Q(decision_date__isnull=False),
                 name="grant_decided_has_date",
             ),
             models.CheckConstraint(

@@ -83,12 +83,15 @@ class OrganisationQuerySet(access.ScopedQuerySet):
 
 class Organisation(models.Model):
     class LegalForm(models.TextChoices):
-        NON_PROFIT = "ideell_forening", _("non-profit association (ideell förening)")
-        FOUNDATION = "stiftelse", _("foundation (stiftelse)")
-        RELIGIOUS = "trossamfund", _("registered religious community (registrerat trossamfund)")
-        ECONOMIC = "ekonomisk_forening", _("economic association (ekonomisk förening)")
-        USER_ASSOCIATION = "brukarforening", _("user association (brukarförening)")
-        OTHER = "annan", _("other")
+        NON_PROFIT = "non_profit", _("non-profit association (ideell förening)")
+        FOUNDATION = "foundation", _("foundation (stiftelse)")
+        RELIGIOUS = (
+            "religious_community",
+            _("registered religious community (registrerat trossamfund)"),
+        )
+        ECONOMIC = "economic_association", _("economic association (ekonomisk förening)")
+        USER_ASSOCIATION = "user_association", _("user association (brukarförening)")
+        OTHER = "other", _("other")
 
     # The first digits of the organisation number each legal form is expected to have.
     EXPECTED_GROUPS = {
@@ -185,8 +188,8 @@ class Representative(models.Model):
     """A user who speaks for an organisation (organisationsföreträdare)."""
 
     class Authorisation(models.TextChoices):
-        SIGNATORY = "firmatecknare", _("authorised signatory (firmatecknare)")
-        PROXY = "fullmakt", _("power of attorney (fullmakt)")
+        SIGNATORY = "signatory", _("authorised signatory (firmatecknare)")
+        PROXY = "power_of_attorney", _("power of attorney (fullmakt)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -248,10 +251,10 @@ class ContactPerson(models.Model):
     """Personal data: kept to what contact needs, with its legal basis, removable."""
 
     class LegalBasis(models.TextChoices):
-        PUBLIC_TASK = "allmant_intresse", _("task in the public interest")
-        CONTRACT = "avtal", _("agreement with the organisation")
-        LEGITIMATE_INTEREST = "berattigat_intresse", _("legitimate interest")
-        CONSENT = "samtycke", _("consent")
+        PUBLIC_TASK = "public_task", _("task in the public interest")
+        CONTRACT = "contract", _("agreement with the organisation")
+        LEGITIMATE_INTEREST = "legitimate_interest", _("legitimate interest")
+        CONSENT = "consent", _("consent")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -347,8 +350,8 @@ class Partnership(models.Model):
         ENDED = "ended", _("ended")
 
     class StateAid(models.TextChoices):
-        NOT_ASSESSED = "ej_bedomd", _("not yet assessed")
-        NONE = "ingen", _("no state-aid issue")
+        NOT_ASSESSED = "not_assessed", _("not yet assessed")
+        NONE = "none", _("no state-aid issue")
         DE_MINIMIS = "de_minimis", _("de minimis aid")
         SGEI = "sgei", _("service of general economic interest (SGEI)")
 
@@ -419,7 +422,7 @@ class Partnership(models.Model):
         null=True,
         blank=True,
         related_name="steered_partnerships",
-        limit_choices_to={"kind": "styrgrupp"},
+        limit_choices_to={"kind": "steering_group"},
         verbose_name=_("steering group"),
         help_text=_("The dialogue forum (styrgrupp) that plans and follows up the work."),
     )
@@ -546,9 +549,9 @@ class FollowUp(models.Model):
     """The yearly quality follow-up (kvalitetsuppföljning) of an agreement."""
 
     class Assessment(models.TextChoices):
-        GOOD = "god", _("good")
-        NEEDS_IMPROVEMENT = "behover_forbattras", _("needs improvement")
-        DEFICIENT = "brister", _("deficient")
+        GOOD = "good", _("good")
+        NEEDS_IMPROVEMENT = "needs_improvement", _("needs improvement")
+        DEFICIENT = "deficient", _("deficient")
 
     partnership = models.ForeignKey(
         Partnership,

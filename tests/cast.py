@@ -110,19 +110,19 @@ def build_cast():
     Representative.objects.create(
         user=representative,
         organisation=org,
-        authorisation="fullmakt",
+        authorisation="power_of_attorney",
         since=datetime.date(2025, 1, 1),
     )
-    asn_forum = _forum("ASN:s temadagar", "temadag", asn, org)
-    asf_forum = _forum("Föreningsträff hemlöshet", "foreningstraff", asf, org)
-    frf_forum = _forum("Fritidsdialog", "samverkansforum", frf, other_org)
-    kalmar_forum = _forum("Styrgrupp IOP", "styrgrupp", kalmar_soc, kalmar_org)
+    asn_forum = _forum("ASN:s temadagar", "theme_day", asn, org)
+    asf_forum = _forum("Föreningsträff hemlöshet", "association_meeting", asf, org)
+    frf_forum = _forum("Fritidsdialog", "cooperation_forum", frf, other_org)
+    kalmar_forum = _forum("Styrgrupp IOP", "steering_group", kalmar_soc, kalmar_org)
     meeting = Meeting.objects.create(
         forum=asn_forum,
         title="Temadag om hemlöshet",
         start=timezone.make_aware(datetime.datetime(2026, 3, 12, 9, 0)),
         end=timezone.make_aware(datetime.datetime(2026, 3, 12, 12, 0)),
-        status="genomfort",
+        status="held",
     )
     Invitation.objects.create(meeting=meeting, organisation=org, attended=True, people=2)
     observation = Observation.objects.create(
@@ -130,7 +130,7 @@ def build_cast():
         organisation=org,
         text="Fler platser på härbärget behövs vintertid.",
         forwarded_to=asn,
-        status="vidarebefordrad",
+        status="forwarded",
         feedback_due=datetime.date(2026, 4, 9),
     )
     return Cast(

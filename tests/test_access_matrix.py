@@ -81,7 +81,7 @@ def asn_grant(cast):
     from grants.models import Grant, GrantScheme
 
     scheme, _ = GrantScheme.objects.get_or_create(
-        committee=cast.asn, name="Verksamhetsbidrag", defaults={"kind": "verksamhetsbidrag"}
+        committee=cast.asn, name="Verksamhetsbidrag", defaults={"kind": "operating"}
     )
     return Grant.objects.create(
         organisation=cast.org, scheme=scheme, year=2026, purpose="x", applied_amount=1000

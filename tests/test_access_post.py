@@ -87,7 +87,7 @@ FILLED = {
     "organisation_create": lambda c: {
         "name": "Föreningen Gatans röst",
         "org_number": "8025198766",
-        "legal_form": "ideell_forening",
+        "legal_form": "non_profit",
         "city": "Malmö",
         "email": "info@gatansrost.example.se",
         "is_active": "on",
@@ -95,7 +95,7 @@ FILLED = {
     "organisation_update": lambda c: {
         "name": "Kapat namn",
         "org_number": c.org.org_number,
-        "legal_form": "ideell_forening",
+        "legal_form": "non_profit",
         "street_address": "Östra Rönneholmsvägen 1",
         "postal_code": "21147",
         "city": "Malmö",
@@ -105,19 +105,19 @@ FILLED = {
     "contact_create": lambda c: {
         "name": "Ny Person",
         "email": "ny@example.se",
-        "legal_basis": "avtal",
+        "legal_basis": "contract",
     },
     "contact_update": lambda c: {
         "name": "Kapat namn",
         "email": "kapad@example.se",
-        "legal_basis": "avtal",
+        "legal_basis": "contract",
     },
     "partnership_create": lambda c: partnership_data(c),
     "partnership_update": lambda c: partnership_data(c, title="Kapad titel"),
     "follow_up_create": lambda c: {
         "date": "2026-02-20",
         "year": "2025",
-        "assessment": "god",
+        "assessment": "good",
         "summary": "Bra år.",
     },
     "forum_create": lambda c: forum_data(c),
@@ -125,7 +125,7 @@ FILLED = {
     "meeting_create": lambda c: meeting_data(c),
     "meeting_update": lambda c: meeting_data(c, title="Kapat möte"),
     "observation_update": lambda c: {
-        "status": "hanterad",
+        "status": "handled",
         "forwarded_to": c.asn.pk,
         "response": "Fler platser öppnas.",
         "handled_on": "2026-04-01",
@@ -142,13 +142,13 @@ FILLED = {
     "scheme_create": lambda c: {
         "committee": c.asn.pk,
         "name": "Nytt bidrag",
-        "kind": "projektbidrag",
+        "kind": "project",
         "is_active": "on",
     },
     "scheme_update": lambda c: {
         "committee": c.asn.pk,
         "name": "Kapat bidrag",
-        "kind": "verksamhetsbidrag",
+        "kind": "operating",
         "is_active": "on",
     },
     "level_create": lambda c: {"year": "2027", "amount": "600000", "is_ceiling": "on"},
@@ -169,7 +169,7 @@ def partnership_data(c, **changes):
         "end_date": "2028-12-31",
         "yearly_compensation": "2100000",
         "notice_period_months": "6",
-        "state_aid": "ingen",
+        "state_aid": "none",
         **changes,
     }
 
@@ -177,9 +177,9 @@ def partnership_data(c, **changes):
 def forum_data(c, **changes):
     return {
         "name": "Nytt forum",
-        "kind": "temadag",
+        "kind": "theme_day",
         "owner": c.asn.pk,
-        "cadence": "arligen",
+        "cadence": "yearly",
         "is_active": "on",
         **changes,
     }
@@ -192,7 +192,7 @@ def meeting_data(c, **changes):
         "start": "2026-09-10 09:00",
         "end": "2026-09-10 12:00",
         "place": "Stadshuset",
-        "status": "planerat",
+        "status": "planned",
         **changes,
     }
 
@@ -202,7 +202,7 @@ def payment_data(c):
     about (the newest) and give the organisation its account."""
     grant = Grant.objects.latest("pk")
     grant.decision, grant.granted_amount = Grant.Decision.GRANTED, grant.applied_amount
-    grant.decided_by, grant.decision_date = "namnd", datetime.date(2026, 2, 10)
+    grant.decided_by, grant.decision_date = "committee", datetime.date(2026, 2, 10)
     grant.save()
     PaymentAccount.objects.get_or_create(
         organisation=c.org, defaults={"kind": "bankgiro", "number": "505-0109"}
@@ -223,9 +223,9 @@ def grant_data(c, **changes):
         "year": 2025,
         "purpose": "Vinteröppet",
         "applied_amount": "200000",
-        "decision": "beviljat",
+        "decision": "granted",
         "granted_amount": "200000",
-        "decided_by": "namnd",
+        "decided_by": "committee",
         "decision_date": "2026-02-10",
         "decision_reference": "ASN 2026-02-10 § 12",
         "case_number": "ASN-2026-17",

@@ -78,7 +78,7 @@ def pages(cast):
         meeting=cast.meeting, organisation=cast.other_org, attended=True, people=3
     )
     cast.contact.phone = PHONE
-    cast.contact.legal_basis = "allmant_intresse"
+    cast.contact.legal_basis = "public_task"
     cast.contact.save()
     grant = asn_grant(cast)
     Payment.objects.create(
@@ -92,7 +92,7 @@ def pages(cast):
     AccountChange.objects.create(
         organisation=cast.org, kind="plusgiro", number=PENDING, signatory="Eva Ek"
     )
-    cast.observation.status = "hanterad"
+    cast.observation.status = "handled"
     cast.observation.response = "Fler platser öppnas i december."
     cast.observation.handled_on = "2026-04-01"
     cast.observation.feedback_sent_at = "2026-04-02T10:00:00+02:00"

@@ -139,7 +139,7 @@ def rich_cast(cast):
         title="Föreningsträff om vinterberedskap",
         start=timezone.make_aware(datetime.datetime(2026, 2, 5, 13, 0)),
         end=timezone.make_aware(datetime.datetime(2026, 2, 5, 15, 0)),
-        status="genomfort",
+        status="held",
     )
     Invitation.objects.create(meeting=asf_meeting, organisation=cast.org, attended=True, people=1)
     Observation.objects.create(
@@ -147,11 +147,11 @@ def rich_cast(cast):
         organisation=cast.org,
         text="Härbärgets öppettider räcker inte.",
         forwarded_to=cast.asn,
-        status="vidarebefordrad",
+        status="forwarded",
         feedback_due=datetime.date(2026, 3, 5),
     )
     # (b) The IOP's steering group, a forum of ASF; its parties sit in it.
-    steering_group = Forum(name="Styrgrupp IOP Värmestugor", kind="styrgrupp")
+    steering_group = Forum(name="Styrgrupp IOP Värmestugor", kind="steering_group")
     steering_group.owner = cast.asf
     steering_group.save()
     steering_group.members.add(cast.org, cast.other_org)
@@ -163,14 +163,14 @@ def rich_cast(cast):
         partnership=cast.partnership,
         date=datetime.date(2026, 2, 20),
         year=2025,
-        assessment="god",
+        assessment="good",
         summary="Verksamheten fungerar väl.",
     )
     # (d) A granted, paid and reported grant of ASN's scheme, a level to edit, an
     # account, and a delegated grant of Fritidsnämnden to the other organisation.
     grant = asn_grant(cast)
-    grant.decision, grant.granted_amount = "beviljat", 1000
-    grant.decided_by, grant.decision_date = "namnd", datetime.date(2026, 2, 10)
+    grant.decision, grant.granted_amount = "granted", 1000
+    grant.decided_by, grant.decision_date = "committee", datetime.date(2026, 2, 10)
     grant.save()
     GrantLevel.objects.create(scheme=grant.scheme, year=2026, amount=500_000, is_ceiling=True)
     PaymentAccount.objects.create(organisation=cast.org, kind="bankgiro", number="505-0109")
@@ -183,7 +183,7 @@ def rich_cast(cast):
     )
     GrantReport.objects.create(grant=grant, due_on=datetime.date(2027, 3, 31))
     leisure = GrantScheme.objects.create(
-        committee=cast.frn, name="Föreningsbidrag", kind="organisationsbidrag"
+        committee=cast.frn, name="Föreningsbidrag", kind="organisation"
     )
     leisure.grants.create(
         organisation=cast.other_org,
@@ -191,8 +191,8 @@ def rich_cast(cast):
         purpose="Sommaraktiviteter",
         applied_amount=30_000,
         granted_amount=30_000,
-        decision="beviljat",
-        decided_by="delegat",
+        decision="granted",
+        decided_by="delegate",
         decision_date=datetime.date(2026, 1, 20),
     )
     # A temadag ahead, with the organisation invited, and a meeting in Kalmar.

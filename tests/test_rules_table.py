@@ -40,14 +40,14 @@ def examples(cast):
             purpose="Verksamhet",
             applied_amount=1000,
             granted_amount=1000,
-            decision="beviljat",
-            decided_by="namnd",
+            decision="granted",
+            decided_by="committee",
             decision_date=datetime.date(2026, 2, 1),
         )
         for organisation, grant_scheme in ((cast.org, scheme), (cast.other_org, leisure))
     ]
     frf_meeting = Meeting.objects.create(
-        forum=cast.frf_forum, title="Fritidsdialog", start=timezone.now(), status="genomfort"
+        forum=cast.frf_forum, title="Fritidsdialog", start=timezone.now(), status="held"
     )
     frf_observation = Observation.objects.create(
         meeting=frf_meeting, organisation=cast.other_org, text="Fler bokningsbara tider."

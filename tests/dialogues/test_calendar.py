@@ -156,7 +156,7 @@ def test_editing_through_the_form_raises_the_sequence(client, cast):
             "title": meeting.title,
             "start": "2026-03-13 09:00",
             "end": "2026-03-13 12:00",
-            "status": "planerat",
+            "status": "planned",
             "invited": [cast.org.pk],
         },
     )

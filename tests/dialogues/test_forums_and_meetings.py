@@ -23,7 +23,7 @@ def meeting_data(forum, **overrides):
         "end": "2026-09-10 12:00",
         "place": "Stadshuset",
         "agenda": "Läget i staden",
-        "status": "planerat",
+        "status": "planned",
         **overrides,
     }
 
@@ -38,9 +38,9 @@ def test_forum_owned_by_a_committee_or_an_administration(client, cast):
             reverse("forum_create"),
             {
                 "name": f"Forum {owner.pk}",
-                "kind": "samverkansforum",
+                "kind": "cooperation_forum",
                 "owner": owner.pk,
-                "cadence": "arligen",
+                "cadence": "yearly",
                 "is_active": "on",
             },
         )
@@ -52,7 +52,7 @@ def test_forum_owned_by_a_committee_or_an_administration(client, cast):
 def test_forum_without_owner_is_refused_in_swedish(client, cast):
     client.force_login(cast.staff)
     response = client.post(
-        reverse("forum_create"), {"name": "Utan ägare", "kind": "annat", "cadence": "arligen"}
+        reverse("forum_create"), {"name": "Utan ägare", "kind": "other", "cadence": "yearly"}
     )
     assert response.context["form"].errors["owner"] == ["Detta fält måste fyllas i."]
     assert not Forum.objects.filter(name="Utan ägare").exists()
@@ -62,7 +62,7 @@ def test_staff_cannot_give_a_forum_to_another_bodys_ownership(client, cast):
     client.force_login(cast.staff)
     response = client.post(
         reverse("forum_create"),
-        {"name": "Fel ägare", "kind": "annat", "owner": cast.frf.pk, "cadence": "arligen"},
+        {"name": "Fel ägare", "kind": "other", "owner": cast.frf.pk, "cadence": "yearly"},
     )
     assert "owner" in response.context["form"].errors
     assert not Forum.objects.filter(name="Fel ägare").exists()
@@ -70,7 +70,7 @@ def test_staff_cannot_give_a_forum_to_another_bodys_ownership(client, cast):
 
 def test_database_refuses_a_forum_without_owner(cast):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Forum.objects.create(name="Utan ägare", kind="annat")
+        Forum.objects.create(name="Utan ägare", kind="other")
 
 
 # Meetings -------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_logging_a_held_meeting_on_one_page(client, cast):
     invitation = Invitation.objects.create(meeting=meeting, organisation=cast.org)
     client.force_login(cast.staff)
     data = {
-        "status": "genomfort",
+        "status": "held",
         "participants_count": "4",
         "internal_participants": "Elin Ström",
         "minutes": "Bra samtal.",
@@ -138,10 +138,10 @@ def test_logging_a_held_meeting_on_one_page(client, cast):
     assert response.status_code == 302, response.context and response.context["raised"].errors
     meeting.refresh_from_db()
     invitation.refresh_from_db()
-    assert (meeting.status, meeting.participants_count) == ("genomfort", 4)
+    assert (meeting.status, meeting.participants_count) == ("held", 4)
     assert (invitation.attended, invitation.people) == (True, 4)
     observation = meeting.observations.get()
-    assert (observation.status, observation.forwarded_to) == ("vidarebefordrad", cast.asn)
+    assert (observation.status, observation.forwarded_to) == ("forwarded", cast.asn)
 
 
 def test_logging_what_an_uninvited_organisation_raised_is_refused(client, cast):
@@ -152,7 +152,7 @@ def test_logging_what_an_uninvited_organisation_raised_is_refused(client, cast):
     response = client.post(
         reverse("meeting_log", args=[meeting.pk]),
         {
-            "status": "genomfort",
+            "status": "held",
             "participants_count": "1",
             "attendance-TOTAL_FORMS": "0",
             "attendance-INITIAL_FORMS": "0",
@@ -167,7 +167,7 @@ def test_logging_what_an_uninvited_organisation_raised_is_refused(client, cast):
         "Bara en organisation som var inbjuden till mötet kan ha lyft något på det."
     ]
     meeting.refresh_from_db()
-    assert meeting.status == "planerat"
+    assert meeting.status == "planned"
     assert not meeting.observations.exists()
 
 
@@ -179,7 +179,7 @@ def test_crafted_extra_attendance_row_creates_nothing(client, cast):
     response = client.post(
         reverse("meeting_log", args=[meeting.pk]),
         {
-            "status": "genomfort",
+            "status": "held",
             "participants_count": "5",
             "attendance-TOTAL_FORMS": "2",
             "attendance-INITIAL_FORMS": "1",
@@ -243,7 +243,7 @@ def test_scheduling_on_a_holiday_warns_but_saves(client, cast):
 
 
 def test_overlapping_meeting_of_the_same_body_warns(client, cast):
-    second_forum = Forum(name="ASN:s rundabord", kind="temadag")
+    second_forum = Forum(name="ASN:s rundabord", kind="theme_day")
     second_forum.owner = cast.asn
     second_forum.save()
     Meeting.objects.create(
@@ -269,7 +269,7 @@ def test_no_warning_for_another_bodys_meeting_or_a_cancelled_one(client, cast):
         end=local(2026, 9, 10, 12),
     )
     Meeting.objects.create(
-        forum=cast.asn_forum, title="Inställd", start=local(2026, 9, 10, 9), status="installt"
+        forum=cast.asn_forum, title="Inställd", start=local(2026, 9, 10, 9), status="cancelled"
     )
     client.force_login(cast.elected)
     response = client.post(reverse("meeting_create"), meeting_data(cast.asn_forum), follow=True)
@@ -283,19 +283,19 @@ def test_observation_flow_open_forwarded_handled_and_feedback(client, cast, mail
     observation = cast.observation  # forwarded to ASN
     client.force_login(cast.staff)
     url = reverse("observation_update", args=[observation.pk])
-    missing = client.post(url, {"status": "hanterad", "forwarded_to": cast.asn.pk})
+    missing = client.post(url, {"status": "handled", "forwarded_to": cast.asn.pk})
     assert missing.context["form"].errors == {
         "response": ["Skriv svaret innan frågan markeras som hanterad."],
         "handled_on": ["Ange datum då frågan hanterades."],
     }
-    back = client.post(url, {"status": "oppen"})
+    back = client.post(url, {"status": "open"})
     assert back.context["form"].errors["status"] == [
         "En fråga går bara framåt: öppen → vidarebefordrad → hanterad."
     ]
     done = client.post(
         url,
         {
-            "status": "hanterad",
+            "status": "handled",
             "forwarded_to": cast.asn.pk,
             "response": "Fler platser öppnas.",
             "handled_on": "2026-04-01",
@@ -315,7 +315,7 @@ def test_protected_contact_persons_get_no_feedback(client, cast, mailoutbox):
     cast.contact.is_protected = True
     cast.contact.save()
     observation = cast.observation
-    observation.status, observation.response = "hanterad", "Svar"
+    observation.status, observation.response = "handled", "Svar"
     observation.handled_on = datetime.date(2026, 4, 1)
     observation.save()
     client.force_login(cast.staff)
@@ -326,7 +326,7 @@ def test_protected_contact_persons_get_no_feedback(client, cast, mailoutbox):
 
 
 def test_database_refuses_handled_without_response(cast):
-    cast.observation.status = "hanterad"
+    cast.observation.status = "handled"
     with pytest.raises(IntegrityError), transaction.atomic():
         cast.observation.save()
 
@@ -334,7 +334,7 @@ def test_database_refuses_handled_without_response(cast):
 def test_database_refuses_forwarded_without_recipient(cast):
     with pytest.raises(IntegrityError), transaction.atomic():
         Observation.objects.create(
-            meeting=cast.meeting, organisation=cast.org, text="x", status="vidarebefordrad"
+            meeting=cast.meeting, organisation=cast.org, text="x", status="forwarded"
         )
 
 
@@ -358,7 +358,7 @@ def test_representative_sees_what_their_organisation_raised_and_the_answer(clien
         meeting=cast.meeting,
         organisation=cast.org,
         text="Vårt svar?",
-        status="hanterad",
+        status="handled",
         response="Här är svaret.",
         handled_on=datetime.date(2026, 4, 1),
     )
@@ -377,7 +377,7 @@ def test_overdue_observations_per_body(client, cast):
     client.force_login(cast.staff)
     response = client.get(
         reverse("observation_list"),
-        {"body": cast.asn.pk, "status": "vidarebefordrad", "overdue": "on"},
+        {"body": cast.asn.pk, "status": "forwarded", "overdue": "on"},
     )
     assert [o.pk for o in response.context["table"].data] == [cast.observation.pk]
     assert cast.observation.is_overdue_on(datetime.date(2026, 4, 10)) is True
@@ -422,7 +422,7 @@ def test_list_pages_keep_a_constant_query_count(client, cast, name):
 
     client.force_login(cast.staff)
     url = reverse(name)
-    params = {"when": "past"} if name == "meeting_list" else {"status": "vidarebefordrad"}
+    params = {"when": "past"} if name == "meeting_list" else {"status": "forwarded"}
     client.get(url, params)
 
     def count():
@@ -432,7 +432,7 @@ def test_list_pages_keep_a_constant_query_count(client, cast, name):
 
     small = count()
     for i in range(30):
-        forum = Forum(name=f"Forum {i}", kind="annat")
+        forum = Forum(name=f"Forum {i}", kind="other")
         forum.owner = cast.asf
         forum.save()
         forum.members.add(cast.org)
@@ -443,7 +443,7 @@ def test_list_pages_keep_a_constant_query_count(client, cast, name):
             organisation=cast.org,
             text="x",
             forwarded_to=cast.asn,
-            status="vidarebefordrad",
+            status="forwarded",
         )
     assert count() == small
 
@@ -468,7 +468,7 @@ def test_month_view_shows_meetings_holidays_and_week_numbers(client, cast):
 def test_structures_report_counts_match_the_data(cast):
     today = datetime.date(2026, 11, 22)
     Meeting.objects.create(  # held more than 12 months ago: not counted
-        forum=cast.asn_forum, title="Gammal", start=local(2025, 10, 1, 9), status="genomfort"
+        forum=cast.asn_forum, title="Gammal", start=local(2025, 10, 1, 9), status="held"
     )
     planned = Meeting.objects.create(
         forum=cast.asn_forum, title="Plan", start=local(2026, 12, 1, 9)
@@ -492,7 +492,7 @@ def test_structures_report_counts_match_the_data(cast):
 def test_structures_report_counts_old_issues_still_open(cast):
     today = datetime.date(2026, 11, 22)
     old = Meeting.objects.create(
-        forum=cast.asn_forum, title="Gammal", start=local(2024, 10, 1, 9), status="genomfort"
+        forum=cast.asn_forum, title="Gammal", start=local(2024, 10, 1, 9), status="held"
     )
     Invitation.objects.create(meeting=old, organisation=cast.org, attended=True, people=1)
     Observation.objects.create(meeting=old, organisation=cast.org, text="Fortfarande öppen")
@@ -500,7 +500,7 @@ def test_structures_report_counts_old_issues_still_open(cast):
         meeting=old,
         organisation=cast.org,
         text="Klar",
-        status="hanterad",
+        status="handled",
         response="Svar",
         handled_on=datetime.date(2024, 12, 1),
     )
@@ -574,7 +574,7 @@ def test_default_observation_list_shows_what_is_not_yet_handled(client, cast):
         meeting=cast.meeting,
         organisation=cast.org,
         text="Klar",
-        status="hanterad",
+        status="handled",
         response="Svar",
         handled_on=datetime.date(2026, 4, 1),
     )

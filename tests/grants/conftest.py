@@ -32,7 +32,7 @@ def grant(organisation, scheme, year, applied, granted=None, **extra):
             if granted >= applied
             else Grant.Decision.PARTLY
         ),
-        "decided_by": "namnd" if decided else "",
+        "decided_by": "committee" if decided else "",
         "decision_date": D(year, 2, 1) if decided else None,
         "no_conflict_of_interest": decided,
     }
@@ -55,15 +55,15 @@ def pay(grant, amount, when, number="505-0109"):
 @pytest.fixture
 def book(cast):
     scheme = GrantScheme.objects.create(
-        committee=cast.asn, name="Verksamhetsbidrag", kind="verksamhetsbidrag"
+        committee=cast.asn, name="Verksamhetsbidrag", kind="operating"
     )
     GrantLevel.objects.create(scheme=scheme, year=2025, amount=400_000, is_ceiling=True)
     GrantLevel.objects.create(scheme=scheme, year=2026, amount=500_000, is_ceiling=True)
     leisure = GrantScheme.objects.create(
-        committee=cast.frn, name="Föreningsbidrag", kind="organisationsbidrag"
+        committee=cast.frn, name="Föreningsbidrag", kind="organisation"
     )
     kalmar = GrantScheme.objects.create(
-        committee=cast.kalmar_sn, name="Verksamhetsbidrag", kind="verksamhetsbidrag"
+        committee=cast.kalmar_sn, name="Verksamhetsbidrag", kind="operating"
     )
     PaymentAccount.objects.create(organisation=cast.org, kind="bankgiro", number="505-0109")
     paid = grant(cast.org, scheme, 2025, 350_000, 300_000)
@@ -71,7 +71,7 @@ def book(cast):
     GrantReport.objects.create(
         grant=paid, due_on=D(2026, 3, 31), received_on=D(2026, 3, 1), approved=True
     )
-    recovered = grant(cast.other_org, scheme, 2025, 100_000, 80_000, decided_by="delegat")
+    recovered = grant(cast.other_org, scheme, 2025, 100_000, 80_000, decided_by="delegate")
     pay(recovered, 80_000, D(2025, 3, 15), number="123-4566")
     GrantReport.objects.create(
         grant=recovered,

@@ -55,9 +55,9 @@ def grant_data(cast, book, **changes):
         "year": 2026,
         "purpose": "Vinteröppet",
         "applied_amount": "200000",
-        "decision": "beviljat",
+        "decision": "granted",
         "granted_amount": "200000",
-        "decided_by": "namnd",
+        "decided_by": "committee",
         "decision_date": "2026-02-10",
         "decision_reference": "ASN 2026-02-10 § 12",
         "case_number": "ASN-2026-17",
@@ -77,7 +77,7 @@ def test_staff_record_a_decided_grant(client, cast, book):
     response = post_grant(client, cast, book)
     created = Grant.objects.get(case_number="ASN-2026-17")
     assert response.status_code == 302
-    assert (created.granted_amount, created.decision) == (200_000, "beviljat")
+    assert (created.granted_amount, created.decision) == (200_000, "granted")
     assert created.history.get().history_user == cast.staff
 
 
@@ -92,7 +92,7 @@ def test_staff_record_a_decided_grant(client, cast, book):
         ({"granted_amount": "150000"}, "decision", "delvis beviljat"),
         ({"granted_amount": "600000", "applied_amount": "600000"}, "granted_amount", "Taket"),
         ({"no_conflict_of_interest": None}, "no_conflict_of_interest", "jäv"),
-        ({"decision": "avslag"}, "granted_amount", "avslagen"),
+        ({"decision": "rejected"}, "granted_amount", "avslagen"),
     ],
 )
 def test_bad_grant_input_is_explained_and_nothing_saved(
@@ -152,8 +152,8 @@ def post_payment(client, cast, grant, **changes):
 
 
 def test_payment_defaults_to_the_organisations_account_and_what_remains(client, cast, book):
-    book.applied.decision, book.applied.granted_amount = "beviljat", 120_000
-    book.applied.decided_by, book.applied.decision_date = "namnd", D(2026, 2, 1)
+    book.applied.decision, book.applied.granted_amount = "granted", 120_000
+    book.applied.decided_by, book.applied.decision_date = "committee", D(2026, 2, 1)
     book.applied.save()
     client.force_login(cast.staff)
     form = client.get(reverse("payment_create", args=[book.applied.pk])).context["form"]
@@ -205,11 +205,11 @@ def test_recovery_needs_a_reason_and_cannot_exceed_what_was_paid(client, cast, b
 
 def test_status_follows_payments_and_reports(cast, book):
     status = dict(Grant.objects.with_figures().values_list("pk", "status"))
-    assert status[book.paid.pk] == "aterrapporterat"
-    assert status[book.recovered.pk] == "aterkrav"
-    assert status[book.overdue.pk] == "utbetalt"
-    assert status[book.applied.pk] == "ansokt"
-    assert status[book.leisure_grant.pk] == "beviljat"
+    assert status[book.paid.pk] == "reported"
+    assert status[book.recovered.pk] == "recovery"
+    assert status[book.overdue.pk] == "paid"
+    assert status[book.applied.pk] == "applied"
+    assert status[book.leisure_grant.pk] == "granted"
     overdue = dict(Grant.objects.with_figures().values_list("pk", "report_overdue"))
     assert overdue[book.overdue.pk] and not overdue[book.paid.pk]
 
@@ -220,7 +220,7 @@ def test_totals_follow_the_filter(client, cast, book):
     assert totals == {"applied": 650_000, "granted": 460_000, "paid": 430_000}
     totals = client.get(reverse("grant_list"), {"year": 2025}).context["totals"]
     assert totals == {"applied": 450_000, "granted": 380_000, "paid": 380_000}
-    response = client.get(reverse("grant_list"), {"status": "aterkrav"})
+    response = client.get(reverse("grant_list"), {"status": "recovery"})
     assert [g.pk for g in response.context["table"].data] == [book.recovered.pk]
     assert response.context["totals"]["paid"] == 80_000
     html = client.get(reverse("grant_list"), {"year": 2025}).content.decode()
@@ -332,7 +332,7 @@ def test_payment_accounts_are_shown_to_staff_and_auditors_only(client, cast, boo
 def test_grant_history_lists_who_changed_the_amount(client, cast, book):
     client.force_login(cast.staff)
     data = grant_data(cast, book, granted_amount="300000", applied_amount="350000", year=2025)
-    data["decision"] = "delvis_beviljat"
+    data["decision"] = "partly_granted"
     data["granted_amount"] = "320000"
     client.post(reverse("grant_update", args=[book.paid.pk]), data)
     client.force_login(cast.auditor)

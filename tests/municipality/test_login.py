@@ -38,7 +38,7 @@ def test_correct_login_goes_to_start_page(client, cast):
 
 def test_wrong_password_and_wrong_user_name_get_the_same_swedish_message(client, cast):
     wrong_password = client.post(reverse("login"), {"username": "staff", "password": "fel"})
-    wrong_user = client.post(reverse("login"), {"username": "ingen", "password": PASSWORD})
+    wrong_user = client.post(reverse("login"), {"username": "none", "password": PASSWORD})
     for response in (wrong_password, wrong_user):
         assert response.status_code == 200
         assert WRONG in response.content.decode()

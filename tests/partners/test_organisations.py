@@ -7,7 +7,7 @@ from partners.models import ContactPerson, Organisation
 VALID = {
     "name": "Föreningen Gatans röst",
     "org_number": "8025198766",
-    "legal_form": "ideell_forening",
+    "legal_form": "non_profit",
     "city": "Malmö",
     "email": "info@gatansrost.example.se",
     "website": "gatansrost.example.se",
@@ -69,7 +69,7 @@ def test_several_organisations_without_number_are_allowed_and_flagged(client, ca
 def test_legal_form_mismatch_is_warned_about_but_saved(client, cast):
     client.force_login(cast.staff)
     response = client.post(
-        reverse("organisation_create"), {**VALID, "legal_form": "ekonomisk_forening"}, follow=True
+        reverse("organisation_create"), {**VALID, "legal_form": "economic_association"}, follow=True
     )
     organisation = Organisation.objects.get(name=VALID["name"])
     assert organisation.legal_form_mismatch is True
@@ -138,7 +138,7 @@ def test_representative_manages_own_contact_persons(client, cast):
     client.force_login(cast.representative)
     response = client.post(
         reverse("contact_create", args=[cast.org.pk]),
-        {"name": "Ny Person", "email": "ny@example.se", "legal_basis": "avtal"},
+        {"name": "Ny Person", "email": "ny@example.se", "legal_basis": "contract"},
     )
     assert response.status_code == 302
     assert cast.org.contacts.filter(name="Ny Person").exists()
@@ -183,7 +183,7 @@ def test_removing_a_contact_person_anonymises_history(client, cast):
             "name": "Omar Saleh",
             "email": "omar.saleh@example.se",
             "phone": "0701234567",
-            "legal_basis": "avtal",
+            "legal_basis": "contract",
         },
     )
     assert cast.contact.history.count() == 2

@@ -24,7 +24,7 @@ def form_data(cast, **overrides):
         "end_date": "2028-12-31",
         "yearly_compensation": "2100000",
         "notice_period_months": "6",
-        "state_aid": "ingen",
+        "state_aid": "none",
     }
     return {**data, **overrides}
 
@@ -128,14 +128,14 @@ def test_follow_up_overdue_and_recorded(client, cast, settings):
     client.force_login(cast.staff)
     response = client.post(
         reverse("follow_up_create", args=[partnership.pk]),
-        {"date": "2026-02-20", "year": "2025", "assessment": "god", "summary": "Bra år."},
+        {"date": "2026-02-20", "year": "2025", "assessment": "good", "summary": "Bra år."},
     )
     assert response.status_code == 302
     partnership = Partnership.objects.get(pk=partnership.pk)
     assert partnership.follow_up_overdue_on(D(2026, 3, 1)) is False
     again = client.post(
         reverse("follow_up_create", args=[partnership.pk]),
-        {"date": "2026-02-21", "year": "2025", "assessment": "god", "summary": "Igen."},
+        {"date": "2026-02-21", "year": "2025", "assessment": "good", "summary": "Igen."},
     )
     assert again.context["form"].errors["year"] == [
         "Avtalet har redan en uppföljning för det året."
@@ -243,7 +243,7 @@ def test_list_pages_use_a_constant_number_of_queries(client, cast, path, django_
         )
         partnership.parties.add(organisation, cast.org)
         FollowUp.objects.create(
-            partnership=partnership, year=2024, date=D(2025, 1, 1), assessment="god", summary="x"
+            partnership=partnership, year=2024, date=D(2025, 1, 1), assessment="good", summary="x"
         )
     assert count() == small
 
@@ -254,7 +254,7 @@ def test_list_pages_use_a_constant_number_of_queries(client, cast, path, django_
 def test_reminders_go_once_per_agreement_and_threshold(cast, mailoutbox):
     partnership = cast.partnership  # ends 2027-12-31, notice 3 months: 2027-09-30
     FollowUp.objects.create(
-        partnership=partnership, year=2026, date=D(2027, 2, 1), assessment="god", summary="x"
+        partnership=partnership, year=2026, date=D(2027, 2, 1), assessment="good", summary="x"
     )
     Partnership.objects.exclude(pk=partnership.pk).delete()
     call_command("remind_partnerships", "--days", "90", "--today", "2027-07-15")
