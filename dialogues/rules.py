@@ -82,9 +82,9 @@ add_rule(
 add_rule(
     "read_meeting_record",
     sees_meeting & ~is_representative,
-    "Read a meeting's minutes, internal participants, every organisation's attendance and "
-    "issues, and who invitations went to. Representatives see the time, place and agenda, "
-    "their own organisation's attendance and the issues it raised, never the minutes",
+    "Read a meeting's minutes, internal participants and every organisation's attendance "
+    "and issues. Representatives see the time, place and agenda, their own organisation's "
+    "attendance and the issues it raised, never the minutes",
 )
 add_rule(
     "change_observation",
