@@ -14,7 +14,6 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django_tables2 import RequestConfig
 
 from dialogues import feeds, ical, scheduling, structures
 from dialogues import invitations as invitations_mod
@@ -29,7 +28,7 @@ from dialogues.forms import (
 )
 from dialogues.models import CalendarFeed, Forum, Invitation, Meeting, Observation
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
-from municipality import access
+from municipality import access, inputs, lists
 from partners.models import ContactPerson
 
 PER_PAGE = 25
@@ -55,7 +54,7 @@ def forum_list(request):
     )
     filterset = ForumFilter(request.GET, queryset=forums, municipality_id=scope.municipality_id)
     table = ForumTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    lists.configure(request, table, PER_PAGE)
     return render(
         request,
         "dialogues/forum_list.html",
@@ -122,7 +121,7 @@ def meeting_list(request):
         request.GET, queryset=meetings, user=request.user, municipality_id=scope.municipality_id
     )
     table = MeetingTable(filterset.qs, order_by="-start" if past else "start")
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    lists.configure(request, table, PER_PAGE)
     return render(
         request,
         "dialogues/meeting_list.html",
@@ -138,10 +137,7 @@ def meeting_list(request):
 def meeting_calendar(request):
     """A month grid with ISO week numbers, rendered on the server."""
     today = timezone.localdate()
-    try:
-        month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
-    except ValueError:
-        month = today.replace(day=1)
+    month = inputs.month_param(request.GET, "month", today.replace(day=1))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     first, last = weeks[0][0], weeks[-1][-1]
     meetings = (
@@ -321,7 +317,7 @@ def observation_list(request):
         data, queryset=observations, municipality_id=scope.municipality_id
     )
     table = ObservationTable(filterset.qs.with_meeting_visible_to(request.user))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    lists.configure(request, table, PER_PAGE)
     return render(request, "dialogues/observation_list.html", {"filter": filterset, "table": table})
 
 

@@ -13,6 +13,7 @@ from grants.models import (
     organisations_with_overdue_reports,
 )
 from municipality import access
+from municipality.inputs import date_in_range
 from municipality.models import Body
 from partners.forms import CrispyModelForm, DateInput
 from partners.models import Organisation
@@ -223,8 +224,13 @@ class WorkbookForm(forms.Form):
     seed = forms.IntegerField(
         label=_("Sample seed"),
         min_value=0,
+        max_value=10**12,
         required=False,
         help_text=_("Leave empty for a new sample; give an earlier seed to draw it again."),
     )
-    changes_from = forms.DateField(label=_("Changes from"), required=False, widget=DateInput)
-    changes_to = forms.DateField(label=_("Changes to"), required=False, widget=DateInput)
+    changes_from = forms.DateField(
+        label=_("Changes from"), required=False, widget=DateInput, validators=[date_in_range]
+    )
+    changes_to = forms.DateField(
+        label=_("Changes to"), required=False, widget=DateInput, validators=[date_in_range]
+    )

@@ -8,10 +8,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from grants import workbook
 from grants.filters import GrantFilter
@@ -35,7 +33,7 @@ from grants.models import (
     default_report_due,
 )
 from grants.tables import GrantTable
-from municipality import access, history
+from municipality import access, history, inputs, lists
 from municipality.models import Body
 from partners.models import Organisation
 
@@ -71,7 +69,7 @@ def grant_list(request):
         applied=Sum("applied_amount"), granted=Sum("granted_amount"), paid=Sum("paid_total")
     )
     table = GrantTable(grants)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    lists.configure(request, table, PER_PAGE)
     return render(
         request,
         "grants/grant_list.html",
@@ -202,12 +200,13 @@ def delegation_list(request):
     access.require(request.user, "read_municipality_reports")
     committees = Body.objects.visible_to(request.user).filter(kind=Body.Kind.COMMITTEE)
     today = timezone.localdate()
-    committee = committees.filter(pk=request.GET.get("committee") or 0).first()
+    committee_id = inputs.int_param(request.GET, "committee")
+    committee = committees.filter(pk=committee_id).first() if committee_id else None
     if committee is None:
         own = committees.filter(pk__in=scope.committee_ids | scope.served_committee_ids)
         committee = own.first() or committees.first()
-    start = _date(request.GET.get("from")) or today.replace(day=1)
-    end = _date(request.GET.get("to")) or today
+    start = inputs.date_param(request.GET, "from", today.replace(day=1))
+    end = inputs.date_param(request.GET, "to", today)
     grants = (
         Grant.objects.visible_to(request.user)
         .filter(
@@ -230,13 +229,6 @@ def delegation_list(request):
             "total": grants.aggregate(total=Sum("granted_amount"))["total"] or 0,
         },
     )
-
-
-def _date(text):
-    try:
-        return parse_date(text or "")
-    except ValueError:
-        return None
 
 
 # Schemes and levels ---------------------------------------------------------------------

@@ -3,11 +3,10 @@ from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from dialogues.models import Forum, Meeting, Observation
 from grants.models import Grant, PaymentAccount
-from municipality import access, history
+from municipality import access, history, lists
 from partners.contacts import remove_contact_person
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.forms import (
@@ -40,7 +39,7 @@ def organisation_list(request):
         request.GET, queryset=organisations, municipality_id=scope.municipality_id
     )
     table = OrganisationTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    lists.configure(request, table, PER_PAGE)
     return render(
         request,
         "partners/organisation_list.html",
@@ -218,7 +217,7 @@ def partnership_list(request):
         request.GET, queryset=partnerships, municipality_id=scope.municipality_id
     )
     table = PartnershipTable(filterset.qs, order_by=request.GET.get("sort", "-start_date"))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    lists.configure(request, table, PER_PAGE)
     return render(
         request,
         "partners/partnership_list.html",
