@@ -3,8 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Meeting, Observation
+from municipality.forms import DateInput
 from municipality.models import Body
-from partners.forms import DateInput
 from partners.models import Organisation
 
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Invitation, Meeting, Observation, default_feedback_due
 from municipality import access
+from municipality.forms import CrispyModelForm, DateInput, SafeModelForm, formfield_for
 from municipality.models import Body
-from partners.forms import CrispyModelForm, DateInput, formfield_for
 from partners.models import Area, Organisation
 
 
@@ -132,7 +132,7 @@ class MeetingLogForm(CrispyModelForm):
         }
 
 
-class AttendanceForm(forms.ModelForm):
+class AttendanceForm(SafeModelForm):
     class Meta:
         model = Invitation
         fields = ["attended", "people"]
@@ -150,7 +150,7 @@ AttendanceFormSet = forms.modelformset_factory(
 )
 
 
-class RaisedForm(forms.ModelForm):
+class RaisedForm(SafeModelForm):
     """A new observation raised at the meeting."""
 
     class Meta:

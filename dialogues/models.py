@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -168,7 +169,10 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     participants_count = models.PositiveIntegerField(
-        _("people from organisations"), default=0, help_text=_("How many came in all.")
+        _("people from organisations"),
+        default=0,
+        help_text=_("How many came in all."),
+        validators=[MaxValueValidator(100_000)],
     )
     internal_participants = models.TextField(
         _("internal participants"),
@@ -268,7 +272,9 @@ class Invitation(models.Model):
         verbose_name=_("organisation"),
     )
     attended = models.BooleanField(_("attended"), default=False)
-    people = models.PositiveSmallIntegerField(_("number of people"), default=0)
+    people = models.PositiveSmallIntegerField(
+        _("number of people"), default=0, validators=[MaxValueValidator(10_000)]
+    )
 
     class Meta:
         verbose_name = _("invitation")

@@ -13,9 +13,9 @@ from grants.models import (
     organisations_with_overdue_reports,
 )
 from municipality import access
+from municipality.forms import CrispyModelForm, DateInput
 from municipality.inputs import date_in_range
 from municipality.models import Body
-from partners.forms import CrispyModelForm, DateInput
 from partners.models import Organisation
 
 

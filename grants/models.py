@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -16,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from grants import giro
 from municipality import access
 from municipality.models import Body
-from municipality.money import KronorField
+from municipality.money import KronorField, amount_bounded
 from partners.models import Organisation
 
 
@@ -106,7 +107,9 @@ class GrantLevel(models.Model):
     scheme = models.ForeignKey(
         GrantScheme, on_delete=models.CASCADE, related_name="levels", verbose_name=_("scheme")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     amount = KronorField(_("amount"))
     is_ceiling = models.BooleanField(
         _("ceiling"), default=False, help_text=_("The most an organisation may be granted.")
@@ -122,6 +125,7 @@ class GrantLevel(models.Model):
         verbose_name_plural = _("grant levels")
         ordering = ["scheme__name", "year"]
         constraints = [
+            *amount_bounded("amount", model="grantlevel"),
             models.UniqueConstraint(fields=["scheme", "year"], name="level_once_per_year"),
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100), name="level_year_plausible"
@@ -408,6 +412,7 @@ class Grant(models.Model):
         ordering = ["-year", "organisation__name"]
         indexes = [models.Index(fields=["year", "scheme"], name="grant_year_scheme")]
         constraints = [
+            *amount_bounded("applied_amount", "granted_amount", model="grant"),
             models.CheckConstraint(
                 condition=~Q(decision__in=["granted", "partly_granted"])
                 | Q(decision_date__isnull=False, granted_amount__isnull=False),
@@ -503,6 +508,7 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["paid_on", "pk"]
         constraints = [
+            *amount_bounded("amount", model="payment"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
         ]
 
@@ -556,6 +562,7 @@ class GrantReport(models.Model):
         verbose_name_plural = _("reports back")
         ordering = ["due_on"]
         constraints = [
+            *amount_bounded("recovery_amount", model="grantreport"),
             models.CheckConstraint(
                 condition=Q(recovery_amount=0) | ~Q(recovery_reason=""),
                 name="report_recovery_has_reason",

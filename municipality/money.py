@@ -1,7 +1,10 @@
 """Amounts of money: whole kronor, written the Swedish way (1 234 567 kr)."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.formats import number_format
+
+from municipality.inputs import MAX_AMOUNT
 
 
 def format_kronor(value):
@@ -19,5 +22,21 @@ def format_number(value):
 
 
 class KronorField(models.PositiveBigIntegerField):
-    """An amount in whole kronor, never negative. History, tables and exports know to
-    write it as `1 234 567 kr`."""
+    """An amount in whole kronor, 0 to 100 000 000 000 (each model backs the bound with a
+    check constraint). History, tables and exports know to write it as `1 234 567 kr`."""
+
+    default_validators = [MaxValueValidator(MAX_AMOUNT)]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_value": MAX_AMOUNT, **kwargs})
+
+
+def amount_bounded(*fields, model):
+    """Check constraints keeping each amount field within the bound, in the database."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{field}__lte": MAX_AMOUNT}),
+            name=f"{model}_{field}_bounded",
+        )
+        for field in fields
+    ]

@@ -1,43 +1,15 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum
 from municipality import access
+from municipality.forms import CrispyModelForm, DateInput, formfield_for
 from municipality.models import Body
 from partners import orgnr
 from partners.models import Area, ContactPerson, FollowUp, Organisation, Partnership
-
-
-class DateInput(forms.DateInput):
-    """A plain text field showing ÅÅÅÅ-MM-DD: a browser date picker would show the
-    browser's own format (often month/day) instead of ISO."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"placeholder": _("YYYY-MM-DD"), "inputmode": "numeric", **(attrs or {})},
-            format="%Y-%m-%d",
-        )
-
-
-def formfield_for(model_field, **kwargs):
-    """A web address typed without a scheme is taken to be https://."""
-    if isinstance(model_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return model_field.formfield(**kwargs)
-
-
-class CrispyModelForm(forms.ModelForm):
-    """Bootstrap 5 layout from crispy; the template supplies <form> and the buttons."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class OrganisationForm(CrispyModelForm):
@@ -69,6 +41,12 @@ class OrganisationForm(CrispyModelForm):
         super().__init__(*args, **kwargs)
         self.instance.municipality = municipality
         self.fields["areas"].queryset = Area.objects.filter(municipality=municipality)
+        # Room for the 12-digit form (16NNNNNN-NNNN) and spaces; stored as NNNNNN-NNNN.
+        self.fields["org_number"].max_length = 20
+        self.fields["org_number"].widget.attrs["maxlength"] = "20"
+        self.fields["org_number"].validators = [
+            v for v in self.fields["org_number"].validators if not hasattr(v, "limit_value")
+        ]
 
     def clean_org_number(self):
         value = self.cleaned_data["org_number"].strip()

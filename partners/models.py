@@ -5,6 +5,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -14,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from municipality import access
 from municipality.models import Body, Municipality
-from municipality.money import KronorField
+from municipality.money import KronorField, amount_bounded
 from partners import orgnr
 
 EXPIRING_WITHIN_DAYS = 90
@@ -394,6 +395,7 @@ class Partnership(models.Model):
     notice_period_months = models.PositiveSmallIntegerField(
         _("notice period (months)"),
         default=3,
+        validators=[MaxValueValidator(60, _("A notice period is at most 60 months."))],
         help_text=_("Uppsägningstid: notice must be given this many months before the end date."),
     )
     extension_option = models.BooleanField(
@@ -445,6 +447,7 @@ class Partnership(models.Model):
         verbose_name_plural = _("IOP agreements")
         ordering = ["-start_date", "title"]
         constraints = [
+            *amount_bounded("yearly_compensation", model="partnership"),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="partnership_end_after_start",
@@ -560,7 +563,9 @@ class FollowUp(models.Model):
         verbose_name=_("IOP agreement"),
     )
     date = models.DateField(_("date"))
-    year = models.PositiveSmallIntegerField(_("year followed up"))
+    year = models.PositiveSmallIntegerField(
+        _("year followed up"), validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
     assessment = models.CharField(_("assessment"), max_length=30, choices=Assessment.choices)
     summary = models.TextField(_("summary"))
     next_steps = models.TextField(_("agreed next steps"), blank=True)

@@ -46,3 +46,101 @@ def test_a_huge_page_size_is_capped(client, cast):
     assert response.context["table"].paginator.per_page == 25
     response = client.get(reverse("organisation_list") + "?per_page=2")
     assert response.context["table"].paginator.per_page == 2
+
+
+# Forms: one input layer -------------------------------------------------------------------
+
+from django.db import IntegrityError, transaction  # noqa: E402
+
+from dialogues.models import Meeting  # noqa: E402
+from grants.models import Grant  # noqa: E402
+from partners.models import Organisation  # noqa: E402
+from tests.dialogues.test_forums_and_meetings import meeting_data  # noqa: E402
+from tests.partners.test_organisations import VALID  # noqa: E402
+
+
+@pytest.mark.parametrize("text", ["Temadag\r\nBcc: x@evil.example", "Rad ett\nrad två", "a\x00b"])
+def test_single_line_text_refuses_line_breaks(client, cast, text):
+    client.force_login(cast.staff)
+    before = Meeting.objects.count()
+    response = client.post(reverse("meeting_create"), meeting_data(cast.asf_forum, title=text))
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"]
+    assert Meeting.objects.count() == before
+
+
+def test_multi_line_text_keeps_its_line_breaks(client, cast):
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("meeting_create"),
+        meeting_data(cast.asf_forum, title="Dagordning", agenda="Punkt ett\r\nPunkt två"),
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get(title="Dagordning").agenda == "Punkt ett\r\nPunkt två"
+
+
+@pytest.mark.parametrize("start", ["9999-12-31 09:00", "0001-01-01 09:00", "1899-12-31 09:00"])
+def test_a_meeting_date_out_of_range_is_refused_in_swedish(client, cast, start):
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("meeting_create"), meeting_data(cast.asf_forum, start=start, end="")
+    )
+    assert response.status_code == 200
+    assert "mellan 1900-01-01 och 2200-12-31" in response.context["form"].errors["start"][0]
+
+
+def test_an_organisation_number_typed_in_full_width_is_the_same_number(client, cast):
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("organisation_create"),
+        {**VALID, "name": "Dubblett", "org_number": "８０２００２–３４３１"},
+    )
+    assert "har redan det här organisationsnumret" in response.content.decode()
+    assert not Organisation.objects.filter(name="Dubblett").exists()
+
+
+def test_the_twelve_digit_form_is_stored_as_ten_digits(client, cast):
+    client.force_login(cast.staff)
+    response = client.post(reverse("organisation_create"), {**VALID, "org_number": "16802519-8766"})
+    assert response.status_code == 302
+    assert Organisation.objects.get(name=VALID["name"]).org_number == "802519-8766"
+
+
+def test_a_bankgiro_of_zeros_is_refused(client, cast):
+    from grants.models import AccountChange
+
+    asn_grant(cast)
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("account_edit", args=[cast.org.pk]),
+        {"kind": "bankgiro", "number": "000-0000", "signatory": "Eva Ek"},
+    )
+    assert response.context["form"].errors["number"]
+    assert not AccountChange.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["100000000001", "99999999999999999999999", "-1"])
+def test_amounts_are_bounded_in_the_form(client, cast, amount):
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("partnership_update", args=[cast.partnership.pk]),
+        {"yearly_compensation": amount},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["yearly_compensation"]
+    cast.partnership.refresh_from_db()
+    assert cast.partnership.yearly_compensation == 1_000_000
+
+
+def test_amounts_are_bounded_in_the_database(cast):
+    grant = asn_grant(cast)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Grant.objects.filter(pk=grant.pk).update(applied_amount=100_000_000_001)
+
+
+def test_a_notice_period_of_32767_months_is_refused(client, cast):
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("partnership_update", args=[cast.partnership.pk]), {"notice_period_months": "32767"}
+    )
+    assert response.context["form"].errors["notice_period_months"]
