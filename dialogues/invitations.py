@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from dialogues import ical
 from dialogues.models import CalendarMessage, Meeting
+from municipality import mail
 from partners.models import ContactPerson
 
 Method = CalendarMessage.Method
@@ -70,7 +71,7 @@ def send(meeting, user, base_url):
                     "url": base_url + meeting.get_absolute_url(),
                 },
             )
-            message = EmailMessage(subject, body, to=[f"{person.name} <{person.email}>"])
+            message = EmailMessage(subject, body, to=[mail.address(person.name, person.email)])
             message.attach("inbjudan.ics", ics, f"text/calendar; method={method}; charset=UTF-8")
             messages.append(message)
     with transaction.atomic():
@@ -94,4 +95,4 @@ def _subject(meeting, cancel, is_update):
         label = _("Changed")
     else:
         label = _("Invitation")
-    return f"{label}: {meeting.title} {when}"
+    return mail.one_line(f"{label}: {meeting.title} {when}")

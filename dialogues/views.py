@@ -28,7 +28,7 @@ from dialogues.forms import (
 )
 from dialogues.models import CalendarFeed, Forum, Invitation, Meeting, Observation
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
-from municipality import access, inputs, lists
+from municipality import access, inputs, lists, mail
 from partners.models import ContactPerson
 
 PER_PAGE = 25
@@ -372,7 +372,10 @@ def observation_notify(request, pk):
         messages.error(request, _("The organisation has no contact person with an e-mail address."))
         return redirect(observation)
     send_mail(
-        _("Feedback on what you raised at %(meeting)s") % {"meeting": observation.meeting.title},
+        mail.one_line(
+            _("Feedback on what you raised at %(meeting)s")
+            % {"meeting": observation.meeting.title}
+        ),
         _("You raised:\n%(text)s\n\nResponse (%(date)s):\n%(response)s")
         % {
             "text": observation.text,

@@ -11,6 +11,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from municipality import mail
 from municipality.models import Role, User
 from partners.models import Partnership, ReminderSent
 
@@ -116,7 +117,7 @@ def send_due(today, days, base_url=""):
                         recipients=", ".join(recipients),
                     )
                     send_mail(
-                        reminder.subject,
+                        mail.one_line(reminder.subject),
                         f"{reminder.body}\n\n{link}\n\n– Samverkansregistret",
                         None,
                         recipients,

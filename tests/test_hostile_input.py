@@ -144,3 +144,43 @@ def test_a_notice_period_of_32767_months_is_refused(client, cast):
         reverse("partnership_update", args=[cast.partnership.pk]), {"notice_period_months": "32767"}
     )
     assert response.context["form"].errors["notice_period_months"]
+
+
+# E-mail ---------------------------------------------------------------------------------
+
+from email.utils import getaddresses  # noqa: E402
+
+from django.core import mail as outbox  # noqa: E402
+
+from partners.models import ContactPerson  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Svensson, Anna", "attacker@evil.example (", 'Anna "A" <x@evil.example>, b@evil.example'],
+)
+def test_a_display_name_never_becomes_a_recipient(client, cast, name):
+    meeting = cast.meeting
+    Meeting.objects.filter(pk=meeting.pk).update(status="planned", sequence=0)
+    ContactPerson.objects.filter(organisation=cast.org).delete()
+    ContactPerson.objects.create(organisation=cast.org, name=name, email="anna@example.se")
+    client.force_login(cast.staff)
+    response = client.post(reverse("meeting_invitations", args=[meeting.pk]))
+    assert response.status_code == 302
+    (message,) = outbox.outbox
+    assert message.recipients() == [message.to[0]]
+    header = message.message()["To"]
+    assert [email for _, email in getaddresses([header])] == ["anna@example.se"]
+
+
+def test_a_line_break_in_stored_text_cannot_add_a_header(client, cast):
+    """Text stored before the input layer (or through the admin) still makes one line."""
+    Meeting.objects.filter(pk=cast.meeting.pk).update(
+        status="planned", sequence=0, title="Temadag\r\nBcc: x@evil.example"
+    )
+    client.force_login(cast.staff)
+    assert client.post(reverse("meeting_invitations", args=[cast.meeting.pk])).status_code == 302
+    (message,) = outbox.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.message()["Bcc"] is None
+    assert message.recipients() == ["Omar Saleh <omar@example.se>"]
