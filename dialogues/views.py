@@ -373,8 +373,7 @@ def observation_notify(request, pk):
         return redirect(observation)
     send_mail(
         mail.one_line(
-            _("Feedback on what you raised at %(meeting)s")
-            % {"meeting": observation.meeting.title}
+            _("Feedback on what you raised at %(meeting)s") % {"meeting": observation.meeting.title}
         ),
         _("You raised:\n%(text)s\n\nResponse (%(date)s):\n%(response)s")
         % {

@@ -1,5 +1,7 @@
+import uuid
+
+from crispy_forms.helper import FormHelper
 from django import forms
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
@@ -10,6 +12,7 @@ from grants.models import (
     GrantScheme,
     Payment,
     PaymentAccount,
+    amount_paid,
     organisations_with_overdue_reports,
 )
 from municipality import access
@@ -152,7 +155,7 @@ class PaymentForm(CrispyModelForm):
         if self.account:
             self.initial["account_kind"] = self.account.kind
             self.initial["account_number"] = self.account.number
-        paid = grant.payments.aggregate(total=Sum("amount"))["total"] or 0
+        paid = amount_paid(grant)
         remaining = max((grant.granted_amount or 0) - paid, 0)
         if not self.instance.pk:
             self.initial.setdefault("amount", remaining)
@@ -162,6 +165,8 @@ class PaymentForm(CrispyModelForm):
             widget=forms.Textarea(attrs={"rows": 2}),
             help_text=_("Only when the payments together exceed the amount granted."),
         )
+        # One token per form shown: a double click or a resent form records one payment.
+        self.fields["token"] = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def clean(self):
         cleaned = super().clean()
@@ -176,7 +181,24 @@ class PaymentForm(CrispyModelForm):
 
     def _post_clean(self):
         self.instance.excess_reason = self.cleaned_data.get("excess_reason", "")
+        self.instance.token = self.cleaned_data.get("token")
         super()._post_clean()
+
+
+class ReversalForm(forms.Form):
+    """A wrong payment is taken back by a reversing entry, with the reason."""
+
+    paid_on = forms.DateField(
+        label=_("Date of the reversal"), widget=DateInput, validators=[date_in_range]
+    )
+    reason = forms.CharField(
+        label=_("Reason for the reversal"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
 
 
 class ReportForm(CrispyModelForm):

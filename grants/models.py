@@ -286,6 +286,14 @@ class AccountChange(models.Model):
         return bool(updated)
 
 
+# A payment's amount as it counts: a reversing entry takes its amount back.
+SIGNED_AMOUNT = Case(
+    When(reverses__isnull=False, then=-F("amount")),
+    default=F("amount"),
+    output_field=models.BigIntegerField(),
+)
+
+
 class GrantQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
@@ -305,7 +313,7 @@ class GrantQuerySet(access.ScopedQuerySet):
         paid = (
             Payment.objects.filter(grant=OuterRef("pk"))
             .values("grant")
-            .annotate(total=Sum("amount"))
+            .annotate(total=Sum(SIGNED_AMOUNT))
             .values("total")
         )
         report = GrantReport.objects.filter(grant=OuterRef("pk"))
@@ -492,6 +500,23 @@ class Payment(models.Model):
     account_number = models.CharField(_("account number"), max_length=12)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     excess_reason = models.TextField(_("reason for paying more than granted"), blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("reverses"),
+        help_text=_("A wrong payment is never deleted: a reversing entry takes it back."),
+    )
+    reversal_reason = models.TextField(_("reason for the reversal"), blank=True)
+    token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="One per payment form shown: a second submission of the same form is refused.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -501,7 +526,7 @@ class Payment(models.Model):
         editable=False,
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
         verbose_name = _("payment")
@@ -510,6 +535,10 @@ class Payment(models.Model):
         constraints = [
             *amount_bounded("amount", model="payment"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | ~Q(reversal_reason=""),
+                name="payment_reversal_has_reason",
+            ),
         ]
 
     def __str__(self):
@@ -525,13 +554,16 @@ class Payment(models.Model):
         if self.amount is not None and self.amount <= 0:
             errors["amount"] = _("A payment is more than 0 kr.")
         grant = self.grant if self.grant_id else None
-        if grant is not None and self.amount:
+        if self.reverses_id:
+            if self.reverses.reverses_id or self.reverses.grant_id != self.grant_id:
+                errors["reverses"] = _("Only a payment of this grant can be reversed.")
+            if not self.reversal_reason.strip():
+                errors["reversal_reason"] = _("State why the payment is reversed.")
+        elif grant is not None and self.amount:
             if grant.decision not in Grant.GRANTING:
                 errors["amount"] = _("Only a granted grant can be paid.")
             else:
-                earlier = (
-                    grant.payments.exclude(pk=self.pk).aggregate(total=Sum("amount"))["total"] or 0
-                )
+                earlier = amount_paid(grant, excluding=self.pk)
                 if earlier + self.amount > (grant.granted_amount or 0) and not (
                     self.excess_reason.strip()
                 ):
@@ -540,6 +572,25 @@ class Payment(models.Model):
                     )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def signed_amount(self):
+        """What the entry adds to the amount paid: a reversal takes its amount back."""
+        return -self.amount if self.reverses_id else self.amount
+
+
+def amount_paid(grant, excluding=None):
+    """What has been paid on the grant so far, reversals taken back."""
+    payments = grant.payments.exclude(pk=excluding) if excluding else grant.payments.all()
+    return payments.aggregate(total=Sum(SIGNED_AMOUNT))["total"] or 0
+
+
+def record_payment(grant_id, save):
+    """Run `save(grant)` under a lock on the grant row, with the grant read inside the lock,
+    so two people paying at once are checked one after the other."""
+    with transaction.atomic():
+        grant = Grant.objects.select_for_update().get(pk=grant_id)
+        return save(grant)
 
 
 class GrantReport(models.Model):
@@ -583,7 +634,7 @@ class GrantReport(models.Model):
         if self.approved is not None and not self.received_on:
             errors["received_on"] = _("A report is assessed only once it has been received.")
         if self.grant_id and self.recovery_amount:
-            paid = self.grant.payments.aggregate(total=Sum("amount"))["total"] or 0
+            paid = amount_paid(self.grant)
             if self.recovery_amount > paid:
                 errors["recovery_amount"] = _("The recovery cannot exceed what was paid.")
         if errors:

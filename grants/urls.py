@@ -10,6 +10,7 @@ urlpatterns = [
     path("bidrag/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("bidrag/<int:pk>/andra/", views.grant_update, name="grant_update"),
     path("bidrag/<int:pk>/utbetalning/", views.payment_create, name="payment_create"),
+    path("utbetalningar/<int:pk>/aterforing/", views.payment_reverse, name="payment_reverse"),
     path("bidrag/<int:pk>/aterrapportering/", views.report_edit, name="report_edit"),
     path("bidragsformer/", views.scheme_list, name="scheme_list"),
     path("bidragsformer/ny/", views.scheme_create, name="scheme_create"),

@@ -3,7 +3,7 @@ import tempfile
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from grants.forms import (
     LevelForm,
     PaymentForm,
     ReportForm,
+    ReversalForm,
     SchemeForm,
     WorkbookForm,
 )
@@ -31,10 +32,12 @@ from grants.models import (
     Payment,
     PaymentAccount,
     default_report_due,
+    record_payment,
 )
 from grants.tables import GrantTable
 from municipality import access, history, inputs, lists
 from municipality.models import Body
+from municipality.money import format_kronor
 from partners.models import Organisation
 
 PER_PAGE = 50
@@ -96,7 +99,9 @@ def grant_detail(request, pk):
     report = GrantReport.objects.filter(grant=grant).first()
     context = {
         "grant": grant,
-        "payments": grant.payments.all(),
+        "payments": grant.payments.select_related("reverses").annotate(
+            is_reversed=Exists(Payment.objects.filter(reverses=OuterRef("pk")))
+        ),
         "report": report,
         "report_overdue": report is not None and report.is_overdue_on(),
         "may_edit": access.allows(user, "change_grant", grant),
@@ -144,15 +149,74 @@ def grant_update(request, pk):
 
 
 def payment_create(request, pk):
+    """Record a payment under a lock on the grant: the check against the amount granted
+    runs inside the lock, and the form's token makes a double click one payment."""
     grant = Grant.objects.select_related("organisation").for_change(request.user, pk=pk)
-    form = PaymentForm(request.POST or None, grant=grant)
-    if form.is_valid():
-        form.instance.created_by = request.user
-        form.save()
-        messages.success(request, _("The payment was recorded."))
-        return redirect(grant)
+    if request.method != "POST":
+        form = PaymentForm(grant=grant)
+    else:
+
+        def save(locked):
+            form = PaymentForm(request.POST, grant=locked)
+            if not form.is_valid():
+                return form, None
+            if Payment.objects.filter(token=form.cleaned_data["token"]).exists():
+                return form, False
+            form.instance.created_by = request.user
+            form.save()
+            return form, True
+
+        form, saved = record_payment(grant.pk, save)
+        if saved is not None:
+            if saved:
+                messages.success(request, _("The payment was recorded."))
+            else:
+                messages.info(request, _("This payment was already recorded; nothing was added."))
+            return redirect(grant)
     return form_page(
         request, form, _("Payment of %(grant)s") % {"grant": grant}, grant.get_absolute_url()
+    )
+
+
+def payment_reverse(request, pk):
+    """Take a wrong payment back with a reversing entry; payments are never deleted."""
+    payment = get_object_or_404(
+        Payment.objects.select_related("grant").filter(
+            grant__in=Grant.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    grant = payment.grant
+    access.require(request.user, "change_grant", grant)
+    form = ReversalForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    if form.is_valid():
+
+        def save(locked):
+            if payment.reverses_id or Payment.objects.filter(reverses=payment).exists():
+                return None
+            return Payment.objects.create(
+                grant=locked,
+                reverses=payment,
+                paid_on=form.cleaned_data["paid_on"],
+                amount=payment.amount,
+                account_kind=payment.account_kind,
+                account_number=payment.account_number,
+                reference=payment.reference,
+                reversal_reason=form.cleaned_data["reason"],
+                created_by=request.user,
+            )
+
+        if record_payment(grant.pk, save) is None:
+            messages.error(request, _("This payment cannot be reversed (again)."))
+        else:
+            messages.success(request, _("The payment was reversed."))
+        return redirect(grant)
+    return form_page(
+        request,
+        form,
+        _("Reverse the payment of %(amount)s on %(date)s")
+        % {"amount": format_kronor(payment.amount), "date": payment.paid_on.isoformat()},
+        grant.get_absolute_url(),
     )
 
 

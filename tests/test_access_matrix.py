@@ -97,6 +97,19 @@ def account_change(cast):
     )
 
 
+def asn_payment(cast):
+    """A payment of the cast's ASN grant, made on demand."""
+    from grants.models import Payment
+
+    return Payment.objects.create(
+        grant=asn_grant(cast),
+        paid_on="2026-03-01",
+        amount=1000,
+        account_kind="bankgiro",
+        account_number="505-0109",
+    )
+
+
 def grant_editors():
     """ASF's staff keep the grants of ASN (which ASF serves); others may only look."""
     return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
@@ -168,6 +181,7 @@ EXPECTED = {
     ),
     "grant_update": (lambda c: {"pk": asn_grant(c).pk}, grant_editors()),
     "payment_create": (lambda c: {"pk": asn_grant(c).pk}, grant_editors()),
+    "payment_reverse": (lambda c: {"pk": asn_payment(c).pk}, grant_editors()),
     "report_edit": (lambda c: {"pk": asn_grant(c).pk}, grant_editors()),
     "grant_workbook": (
         None,

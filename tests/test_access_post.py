@@ -15,6 +15,7 @@ that true).
 
 import datetime
 import hashlib
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -213,6 +214,7 @@ def payment_data(c):
         "account_kind": "bankgiro",
         "account_number": "5050109",
         "reference": "Ver 2026-114",
+        "token": str(uuid.uuid4()),
     }
 
 

@@ -90,3 +90,14 @@ def book(cast):
     return Book(
         scheme, leisure, kalmar, paid, recovered, overdue, applied, leisure_grant, kalmar_grant
     )
+
+
+@pytest.fixture
+def cast_committed(transactional_db):
+    """The cast and one granted grant, committed, for tests that use several connections."""
+    from tests.cast import build_cast
+
+    cast = build_cast()
+    scheme = GrantScheme.objects.create(committee=cast.asn, name="Verksamhetsbidrag")
+    PaymentAccount.objects.create(organisation=cast.org, kind="bankgiro", number="505-0109")
+    return cast, grant(cast.org, scheme, 2026, 100_000, 100_000)

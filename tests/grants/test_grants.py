@@ -1,6 +1,7 @@
 """Grants: validation, derived status, totals, permissions per role, history, accounts."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -146,6 +147,7 @@ def post_payment(client, cast, grant, **changes):
         "account_kind": "bankgiro",
         "account_number": "5050109",
         "reference": "Ver 2026-114",
+        "token": str(uuid.uuid4()),
         **changes,
     }
     return client.post(reverse("payment_create", args=[grant.pk]), data)
