@@ -5,6 +5,7 @@ DEBUG=0 (the default), SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and HTTPS=1; the 
 lists the rest.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -31,14 +32,17 @@ def envbool(name, default):
     fail(f"{name} must be 0 or 1, not {value!r}.")
 
 
-def envint(name, default):
+def envint(name, default, minimum=None):
     value = os.environ.get(name, "").strip()
     if value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         fail(f"{name} must be a whole number, not {value!r}.")
+    if minimum is not None and number < minimum:
+        fail(f"{name} must be at least {minimum}, not {value!r}.")
+    return number
 
 
 def envlist(name, default):
@@ -102,6 +106,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rules",
+    "axes",
     "municipality",
     "partners",
     "dialogues",
@@ -120,6 +125,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,6 +156,11 @@ AUTH_USER_MODEL = "municipality.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes' backend comes first: it refuses a locked-out login before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -158,6 +170,18 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions live in the database so that several application servers can share the load.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failed logins with one user name from
+# one address lock that pair out for LOGIN_LOCKOUT_MINUTES (municipality/login.py).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "municipality.login.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "municipality.login.client_ip"
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# How many reverse proxies in front append the client's address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
