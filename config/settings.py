@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "axes",
+    "csp",
     "municipality",
     "partners",
     "dialogues",
@@ -116,11 +118,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "municipality.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "municipality.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "municipality.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,7 +174,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database so that several application servers can share the load.
+# A session lasts a working day from login and ends when the browser is closed.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 # Login throttling (django-axes): LOGIN_FAILURE_LIMIT failed logins with one user name from
 # one address lock that pair out for LOGIN_LOCKOUT_MINUTES (municipality/login.py).
@@ -234,6 +242,22 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
+# so templates have no inline <script>, style="…" or onclick="…".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons as data: SVGs in its CSS
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy and Cache-Control: municipality/middleware.py.
 
 LOGGING = {
     "version": 1,
