@@ -53,21 +53,33 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def sqlite_database(name):
+    """SQLite as the service needs it, wherever the file is (var/ or DATABASE_URL).
+
+    Write-ahead logging lets reads go on during a write; every transaction takes the write
+    lock when it begins (IMMEDIATE), so two requests never deadlock upgrading a read lock;
+    and a request waits up to 20 s for the lock (the busy timeout) rather than failing
+    with "database is locked" when others log in or save at the same moment.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        # Every request is one transaction: a multi-row write lands whole or not at all.
+        "ATOMIC_REQUESTS": True,
+    }
+
+
 def database_from_env():
     """SQLite under var/ unless DATABASE_URL names a PostgreSQL (or SQLite) database."""
     url = os.environ.get("DATABASE_URL")
     if url is None:
         VAR_DIR.mkdir(exist_ok=True)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "samverkan.sqlite3",
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL;",
-                "transaction_mode": "IMMEDIATE",
-            },
-            # Every request is one transaction: a multi-row write lands whole or not at all.
-            "ATOMIC_REQUESTS": True,
-        }
+        return sqlite_database(VAR_DIR / "samverkan.sqlite3")
     example = "postgres://user:password@host:5432/name"
     try:
         config = dj_database_url.parse(url.strip(), conn_max_age=60, conn_health_checks=True)
@@ -78,6 +90,11 @@ def database_from_env():
         fail(f"DATABASE_URL must name a PostgreSQL or SQLite database, e.g. {example}.")
     if not config.get("NAME"):
         fail(f"DATABASE_URL has no database name ({url!r}); expected e.g. {example}.")
+    if engine == "django.db.backends.sqlite3":
+        # The same options as the default; the URL's own (?timeout=60) win.
+        database = sqlite_database(config["NAME"])
+        database["OPTIONS"].update(config.get("OPTIONS", {}))
+        return database
     config["ATOMIC_REQUESTS"] = True
     return config
 

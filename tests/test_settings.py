@@ -125,6 +125,28 @@ def test_sqlite_under_var_is_the_default():
     assert f"'NAME': {ROOT / 'var' / 'samverkan.sqlite3'!r}" in result.stdout
 
 
+def test_sqlite_by_url_gets_the_same_settings_as_the_default(tmp_path):
+    default = resolved("DATABASES")["DATABASES"]["default"]
+    path = tmp_path / "samverkan.sqlite3"
+    by_url = resolved("DATABASES", DATABASE_URL=f"sqlite:///{path}")["DATABASES"]["default"]
+    assert by_url.pop("NAME") == str(path)
+    assert default.pop("NAME") == str(ROOT / "var" / "samverkan.sqlite3")
+    assert by_url == default
+    assert default["OPTIONS"] == {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    assert default["ATOMIC_REQUESTS"] is True
+
+
+def test_sqlite_url_options_win(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}?timeout=60"
+    options = resolved("DATABASES", DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    assert options["timeout"] == 60
+    assert options["transaction_mode"] == "IMMEDIATE"
+
+
 def test_login_and_session_defaults():
     assert resolved(
         "AXES_FAILURE_LIMIT",
@@ -181,7 +203,7 @@ def test_bad_login_or_session_value_stops_with_one_line(name, value, message):
     assert result.stderr.strip().splitlines() == [f"Samverkansregistret: {name} {message}."]
 
 
-def test_deploy_check_is_clean_with_every_new_variable(tmp_path):
+def test_deploy_check_is_clean_with_every_new_variable_and_sqlite_by_url(tmp_path):
     result = manage(
         "check",
         "--deploy",
@@ -189,6 +211,7 @@ def test_deploy_check_is_clean_with_every_new_variable(tmp_path):
         "WARNING",
         **{
             **PRODUCTION,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "LOGIN_FAILURE_LIMIT": "3",
             "LOGIN_LOCKOUT_MINUTES": "60",
             "TRUSTED_PROXY_COUNT": "1",
