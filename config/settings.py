@@ -5,11 +5,13 @@ DEBUG=0 (the default), SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and HTTPS=1; the 
 lists the rest.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -31,14 +33,17 @@ def envbool(name, default):
     fail(f"{name} must be 0 or 1, not {value!r}.")
 
 
-def envint(name, default):
+def envint(name, default, minimum=None):
     value = os.environ.get(name, "").strip()
     if value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         fail(f"{name} must be a whole number, not {value!r}.")
+    if minimum is not None and number < minimum:
+        fail(f"{name} must be at least {minimum}, not {value!r}.")
+    return number
 
 
 def envlist(name, default):
@@ -48,21 +53,33 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def sqlite_database(name):
+    """SQLite as the service needs it, wherever the file is (var/ or DATABASE_URL).
+
+    Write-ahead logging lets reads go on during a write; every transaction takes the write
+    lock when it begins (IMMEDIATE), so two requests never deadlock upgrading a read lock;
+    and a request waits up to 20 s for the lock (the busy timeout) rather than failing
+    with "database is locked" when others log in or save at the same moment.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        # Every request is one transaction: a multi-row write lands whole or not at all.
+        "ATOMIC_REQUESTS": True,
+    }
+
+
 def database_from_env():
     """SQLite under var/ unless DATABASE_URL names a PostgreSQL (or SQLite) database."""
     url = os.environ.get("DATABASE_URL")
     if url is None:
         VAR_DIR.mkdir(exist_ok=True)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "samverkan.sqlite3",
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL;",
-                "transaction_mode": "IMMEDIATE",
-            },
-            # Every request is one transaction: a multi-row write lands whole or not at all.
-            "ATOMIC_REQUESTS": True,
-        }
+        return sqlite_database(VAR_DIR / "samverkan.sqlite3")
     example = "postgres://user:password@host:5432/name"
     try:
         config = dj_database_url.parse(url.strip(), conn_max_age=60, conn_health_checks=True)
@@ -73,6 +90,11 @@ def database_from_env():
         fail(f"DATABASE_URL must name a PostgreSQL or SQLite database, e.g. {example}.")
     if not config.get("NAME"):
         fail(f"DATABASE_URL has no database name ({url!r}); expected e.g. {example}.")
+    if engine == "django.db.backends.sqlite3":
+        # The same options as the default; the URL's own (?timeout=60) win.
+        database = sqlite_database(config["NAME"])
+        database["OPTIONS"].update(config.get("OPTIONS", {}))
+        return database
     config["ATOMIC_REQUESTS"] = True
     return config
 
@@ -102,6 +124,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rules",
+    "axes",
+    "csp",
     "municipality",
     "partners",
     "dialogues",
@@ -111,15 +135,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "municipality.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "municipality.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "municipality.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,6 +178,11 @@ AUTH_USER_MODEL = "municipality.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes' backend comes first: it refuses a locked-out login before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -157,7 +191,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database so that several application servers can share the load.
+# A session lasts a working day from login and ends when the browser is closed.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT failed logins with one user name from
+# one address lock that pair out for LOGIN_LOCKOUT_MINUTES (municipality/login.py).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "municipality.login.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "municipality.login.client_ip"
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# How many reverse proxies in front append the client's address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
@@ -210,6 +259,22 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
+# so templates have no inline <script>, style="…" or onclick="…".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons as data: SVGs in its CSS
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy and Cache-Control: municipality/middleware.py.
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.views.i18n import set_language
+
+from municipality.login import LoginForm
 
 urlpatterns = [
     path("", include("municipality.urls")),
     path("", include("partners.urls")),
     path("", include("dialogues.urls")),
     path("", include("grants.urls")),
+    path("konto/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("konto/", include("django.contrib.auth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from municipality.login import AdminLoginForm
 from municipality.models import Body, Membership, Municipality, User
 
 admin.site.site_header = _("Samverkansregistret – administration")
 admin.site.site_title = _("Samverkansregistret")
 admin.site.index_title = _("Administration")
+# Says so when django-axes has locked a login out (unlocking: Axes › Access attempts).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Municipality)

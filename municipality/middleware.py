@@ -24,3 +24,62 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy: no page of ours may use the camera, microphone, location and
+    other powerful browser features, nor may anything embedded in it."""
+
+    FEATURES = (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+    POLICY = ", ".join(f"{feature}=()" for feature in FEATURES)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store on every response to a logged-in user and on every file
+    (anything with a Content-Disposition: workbooks, .ics), so that neither the browser nor
+    a proxy keeps a copy of personal data.
+
+    A response that already says how it may be cached keeps that: Django's login and admin
+    pages say no-store themselves, and calendar feeds, polled without a login, say
+    "private, no-cache" so that clients may revalidate them with their ETag.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        logged_in = user is not None and user.is_authenticated
+        if "Cache-Control" not in response and (logged_in or "Content-Disposition" in response):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -48,11 +48,14 @@ def test_gunicorn_serves_pages_and_hashed_static_files(tmp_path):
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                status, _headers, body = fetch(f"{base}/konto/login/")
+                status, headers, body = fetch(f"{base}/konto/login/")
                 break
             except OSError:
                 time.sleep(0.1)
         assert status == 200
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert "no-store" in headers["Cache-Control"]
         html = body.decode()
         assert "<title>Logga in – Samverkansregistret</title>" in html
         css = re.search(r'href="(/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css)"', html)

@@ -1,5 +1,6 @@
 """Configuration from the environment: safe defaults, loud one-line errors, a clean deploy check."""
 
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,11 @@ OURS = (
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_LOCKOUT_MINUTES",
+    "TRUSTED_PROXY_COUNT",
+    "SESSION_COOKIE_AGE",
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE",
 )
 
 
@@ -42,6 +48,26 @@ def manage(*args, **env):
         text=True,
         timeout=120,
     )
+
+
+def resolved(*names, **env):
+    """Settings as a fresh process reads them from `env`, as JSON-friendly values."""
+    code = (
+        "import json, os, django; "
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+        "from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean_environ(), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +123,101 @@ def test_sqlite_under_var_is_the_default():
     result = manage("diffsettings", "--all")
     assert result.returncode == 0, result.stderr
     assert f"'NAME': {ROOT / 'var' / 'samverkan.sqlite3'!r}" in result.stdout
+
+
+def test_sqlite_by_url_gets_the_same_settings_as_the_default(tmp_path):
+    default = resolved("DATABASES")["DATABASES"]["default"]
+    path = tmp_path / "samverkan.sqlite3"
+    by_url = resolved("DATABASES", DATABASE_URL=f"sqlite:///{path}")["DATABASES"]["default"]
+    assert by_url.pop("NAME") == str(path)
+    assert default.pop("NAME") == str(ROOT / "var" / "samverkan.sqlite3")
+    assert by_url == default
+    assert default["OPTIONS"] == {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    assert default["ATOMIC_REQUESTS"] is True
+
+
+def test_sqlite_url_options_win(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}?timeout=60"
+    options = resolved("DATABASES", DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    assert options["timeout"] == 60
+    assert options["transaction_mode"] == "IMMEDIATE"
+
+
+def test_login_and_session_defaults():
+    assert resolved(
+        "AXES_FAILURE_LIMIT",
+        "AXES_COOLOFF_TIME",
+        "AXES_LOCKOUT_PARAMETERS",
+        "TRUSTED_PROXY_COUNT",
+        "SESSION_COOKIE_AGE",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    ) == {
+        "AXES_FAILURE_LIMIT": 5,
+        "AXES_COOLOFF_TIME": "0:30:00",
+        "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
+        "TRUSTED_PROXY_COUNT": 0,
+        "SESSION_COOKIE_AGE": 8 * 60 * 60,
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+    }
+
+
+def test_login_and_session_from_the_environment():
+    assert resolved(
+        "AXES_FAILURE_LIMIT",
+        "AXES_COOLOFF_TIME",
+        "TRUSTED_PROXY_COUNT",
+        "SESSION_COOKIE_AGE",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+        LOGIN_FAILURE_LIMIT="10",
+        LOGIN_LOCKOUT_MINUTES="90",
+        TRUSTED_PROXY_COUNT="1",
+        SESSION_COOKIE_AGE="3600",
+        SESSION_EXPIRE_AT_BROWSER_CLOSE="0",
+    ) == {
+        "AXES_FAILURE_LIMIT": 10,
+        "AXES_COOLOFF_TIME": "1:30:00",
+        "TRUSTED_PROXY_COUNT": 1,
+        "SESSION_COOKIE_AGE": 3600,
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LOGIN_FAILURE_LIMIT", "0", "must be at least 1, not '0'"),
+        ("LOGIN_FAILURE_LIMIT", "fem", "must be a whole number, not 'fem'"),
+        ("LOGIN_LOCKOUT_MINUTES", "0", "must be at least 1, not '0'"),
+        ("TRUSTED_PROXY_COUNT", "-1", "must be at least 0, not '-1'"),
+        ("SESSION_COOKIE_AGE", "8h", "must be a whole number, not '8h'"),
+        ("SESSION_EXPIRE_AT_BROWSER_CLOSE", "ja", "must be 0 or 1, not 'ja'"),
+    ],
+)
+def test_bad_login_or_session_value_stops_with_one_line(name, value, message):
+    result = manage("check", **{name: value})
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [f"Samverkansregistret: {name} {message}."]
+
+
+def test_deploy_check_is_clean_with_every_new_variable_and_sqlite_by_url(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **{
+            **PRODUCTION,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "LOGIN_FAILURE_LIMIT": "3",
+            "LOGIN_LOCKOUT_MINUTES": "60",
+            "TRUSTED_PROXY_COUNT": "1",
+            "SESSION_COOKIE_AGE": "3600",
+            "SESSION_EXPIRE_AT_BROWSER_CLOSE": "1",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -30,7 +30,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def refused():
+    """What the browser refused under the Content-Security-Policy, or could not make of
+    the Permissions-Policy: any of it fails the test, as every page keeps to its headers."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, settings, refused):
     # The live server finds static files by their source names, as runserver does, so
     # pages reference them unhashed here (production's manifest is tested elsewhere).
     settings.STORAGES = {
@@ -39,5 +46,11 @@ def page(browser, live_server, settings):
     }
     context = browser.new_context(locale="en-GB", base_url=live_server.url)
     page = context.new_page()
+    page.on("console", lambda message: refused.append(message.text) if policy(message) else None)
     yield page
     context.close()
+    assert refused == []
+
+
+def policy(message):
+    return "Content Security Policy" in message.text or "Permissions-Policy" in message.text
