@@ -71,6 +71,8 @@ def sqlite_database(name):
         },
         # Every request is one transaction: a multi-row write lands whole or not at all.
         "ATOMIC_REQUESTS": True,
+        # Tests use a file too, so several connections lock as they do in production.
+        "TEST": {"NAME": str(VAR_DIR / "test_samverkan.sqlite3")},
     }
 
 
