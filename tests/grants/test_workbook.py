@@ -47,7 +47,7 @@ def test_sheets_headers_and_formats(cast, book):
     decisions = wb["Beslut"]
     assert decisions.freeze_panes == "A2"
     assert decisions["A1"].font.b
-    assert decisions.auto_filter.ref == "A1:U6"
+    assert decisions.auto_filter.ref == "A1:W6"
     rows = table(decisions)
     assert len(rows) == malmo_grants(cast).count() == 5
     paid_row = next(r for r in rows if r["Bidrags-id"] == book.paid.pk)
@@ -76,15 +76,16 @@ def test_every_total_matches_the_database(cast, book):
     paid = Payment.objects.filter(grant__in=grants).aggregate(total=Sum("amount"))["total"]
     assert sum(r["Belopp"] for r in payments) == paid
     summary = list(wb["Sammanställning"].iter_rows(values_only=True))
-    per_scheme = {row[1]: row for row in summary[2:4] if row and row[1]}
-    expected = grants.values("scheme__name").annotate(
+    per_scheme = {row[1]: (n, row) for n, row in enumerate(summary[2:4], start=3) if row[1]}
+    expected = grants.values("scheme_id", "scheme__name").annotate(
         applied=Sum("applied_amount"), granted=Sum("granted_amount")
     )
     for row in expected:
-        line = per_scheme[row["scheme__name"]]
-        assert (line[5], line[6]) == (row["applied"], row["granted"] or 0)
-        assert line[2].startswith("=SUMIFS('Beslut'!$H:$H,")
-    assert per_scheme["Verksamhetsbidrag"][7] == 430_000
+        n, line = per_scheme[row["scheme__name"]]
+        assert line[2] == row["scheme_id"]  # what the formulas select by
+        assert line[3] == f"=SUMIFS('Beslut'!$H:$H,'Beslut'!$W:$W,$C{n})"
+        assert (line[6], line[7]) == (row["applied"], row["granted"] or 0)
+    assert per_scheme["Verksamhetsbidrag"][1][8] == 430_000
 
 
 def test_payments_flag_a_new_account(cast, book):
@@ -187,9 +188,9 @@ def test_libreoffice_recalculates_the_same_figures_as_the_database(cast, book, t
     summary = load_workbook(out / "bidrag.xlsx", data_only=True)["Sammanställning"]
     checked = 0
     for row in summary.iter_rows(min_row=3, values_only=True):
-        if not row or row[2] is None or not isinstance(row[5], int | float):
+        if not row or row[3] is None or not isinstance(row[6], int | float):
             continue
-        formulas, database, differences = row[2:5], row[5:8], row[8:11]
+        formulas, database, differences = row[3:6], row[6:9], row[9:12]
         assert formulas == database, row
         assert differences == (0, 0, 0), row
         checked += 1
