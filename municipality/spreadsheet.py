@@ -4,12 +4,13 @@ The look: tables with a bold, frozen header row, an autofilter, column widths fi
 the first rows, amounts as `1 234 567 kr` and dates as 2026-02-27 (`Column.kind`).
 
 The rule: text is never a formula. openpyxl would store a string starting with "=" as a
-formula and "#N/A" as an error value, and a spreadsheet program turns text starting with
-"+", "-", "@", a tab or a carriage return into a formula as soon as someone edits the
-cell. So every string is written as a text cell, and one that could be read as anything
-else also carries the quote prefix, which is what Excel itself stores when someone types
-'=1+1: Excel and LibreOffice show the text unchanged and keep it text when edited. The
-only formulas are the ones the service writes itself, as `Formula`.
+formula and "#N/A" as an error value; text starting with "+", "-" or "@" becomes a formula
+once someone edits the cell; and a leading tab or carriage return can hide such a start
+(OWASP's list for formula injection). So every string is written as a text cell, and one
+that could be read as anything else also carries the quote prefix, which is what Excel
+itself stores when someone types '=1+1: Excel and LibreOffice show the text unchanged, and
+it stays text when edited. The only formulas are the ones the service writes itself, as
+`Formula`.
 
 Sheets are written in openpyxl's write-only mode, row by row, so memory stays flat
 however many rows a queryset gives. A sheet's widths and frozen panes are therefore
