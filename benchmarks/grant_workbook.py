@@ -136,6 +136,7 @@ def raw_openpyxl(decisions, payments, output):
     from openpyxl.cell import WriteOnlyCell
 
     from grants import workbook
+    from municipality.spreadsheet import FORMATS
 
     book = Workbook(write_only=True)
     for name, columns, rows in (
@@ -144,7 +145,7 @@ def raw_openpyxl(decisions, payments, output):
     ):
         sheet = book.create_sheet(name)
         sheet.append([column.header for column in columns])
-        formats = [workbook._FORMATS.get(column.kind) for column in columns]
+        formats = [FORMATS.get(column.kind) for column in columns]
         for row in rows:
             cells = []
             for value, number_format in zip(row, formats, strict=True):

@@ -14,10 +14,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from dialogues.models import Forum, Invitation, Meeting, Observation
+from municipality.spreadsheet import Book, Column
 
 
 @dataclass
@@ -106,59 +105,53 @@ def build(forums, today=None):
     return sorted(bodies.values(), key=lambda row: (row.body.kind, row.body.name))
 
 
-HEADERS = [
-    "Ägare",
-    "Typ av ägare",
-    "Forum",
-    "Typ av forum",
-    "Intervall",
-    "Medlemmar",
-    "Möten senaste 12 mån",
-    "Organisationer som deltagit",
-    "Frågor som lyfts",
-    "Frågor ännu öppna",
+COLUMNS = [
+    Column("Ägare"),
+    Column("Typ av ägare"),
+    Column("Forum"),
+    Column("Typ av forum"),
+    Column("Intervall"),
+    Column("Medlemmar"),
+    Column("Möten senaste 12 mån"),
+    Column("Organisationer som deltagit"),
+    Column("Frågor som lyfts"),
+    Column("Frågor ännu öppna"),
 ]
 
 
 def workbook(rows, today=None):
-    """The report as .xlsx bytes: one row per forum, bold frozen header, autofilter."""
+    """The report as .xlsx bytes: one row per forum, by the service's spreadsheet writer."""
     today = today or timezone.localdate()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Dialogstrukturer"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for body_row in rows:
-        for row in body_row.forums:
-            sheet.append(
-                [
-                    body_row.body.name,
-                    body_row.body.get_kind_display(),
-                    row.forum.name,
-                    row.forum.get_kind_display(),
-                    row.forum.get_cadence_display(),
-                    row.members,
-                    row.meetings_held,
-                    row.organisations_reached,
-                    row.observations,
-                    row.observations_open,
-                ]
-            )
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # user text, never a formula
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for column, header in zip("ABCDEFGHIJ", HEADERS, strict=True):
-        values = [str(c.value or "") for c in sheet[column]]
-        sheet.column_dimensions[column].width = min(60, max(len(v) for v in [header, *values]) + 2)
-    about = book.create_sheet("Om uttaget")
-    about.append(["Uttaget", today.isoformat()])
-    about.append(
-        ["Period", f"{(today - datetime.timedelta(days=365)).isoformat()} – {today.isoformat()}"]
+    since = today - datetime.timedelta(days=365)
+    book = Book()
+    book.table(
+        "Dialogstrukturer",
+        COLUMNS,
+        (
+            [
+                body_row.body.name,
+                body_row.body.get_kind_display(),
+                row.forum.name,
+                row.forum.get_kind_display(),
+                row.forum.get_cadence_display(),
+                row.members,
+                row.meetings_held,
+                row.organisations_reached,
+                row.observations,
+                row.observations_open,
+            ]
+            for body_row in rows
+            for row in body_row.forums
+        ),
     )
-    about.append([_("Forums"), sum(len(r.forums) for r in rows)])
+    book.facts(
+        "Om uttaget",
+        [
+            ("Uttaget", today.isoformat()),
+            ("Period", f"{since.isoformat()} – {today.isoformat()}"),
+            (_("Forums"), sum(len(r.forums) for r in rows)),
+        ],
+    )
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -1,26 +1,24 @@
 """The auditor's workbook (.xlsx): every krona from decision to payment to report back.
 
-A plain function from a queryset of grants to a file. Sheets are written in openpyxl's
-write-only mode from `values_list` rows, so memory stays flat however many grants are
-selected. Sheet names and headers are Swedish whatever the UI language: the workbook is a
-Swedish audit document, and formulas refer to the sheets by these names.
+A plain function from a queryset of grants to a file, written by the service's one
+spreadsheet writer (`municipality.spreadsheet`) from `values_list` rows, streamed, so memory
+stays flat however many grants are selected. Sheet names and headers are Swedish whatever
+the UI language: the workbook is a Swedish audit document, and formulas refer to the sheets
+by these names. The summary's formulas pick rows by the organisation's and the scheme's id,
+never by a name, which could hold the wildcards and operators of a SUMIFS criterion.
 """
 
 import datetime
 import io
-import itertools
 import random
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from config import VERSION
 from grants.models import (
+    SIGNED_AMOUNT,
     AccountChange,
     Grant,
     GrantLevel,
@@ -30,21 +28,14 @@ from grants.models import (
     PaymentAccount,
 )
 from municipality import history
+from municipality.spreadsheet import Book, Column, Formula, letter
 
-KRONOR = '#,##0 "kr"'
-DATE = "yyyy-mm-dd"
-DATETIME = "yyyy-mm-dd hh:mm"
-BOLD = Font(bold=True)
-WIDTH_SAMPLE = 200  # rows looked at to fit column widths before streaming the rest
 YES, NO = "Ja", "Nej"
 
 DECISION_SHEET = "Beslut"
 PAYMENT_SHEET = "Utbetalningar"
-
-
-class Column:
-    def __init__(self, header, kind="text"):
-        self.header, self.kind = header, kind
+ORGANISATION_ID = "Organisations-id"
+SCHEME_ID = "Bidragsforms-id"
 
 
 def kr(header):
@@ -77,6 +68,8 @@ DECISIONS = [
     Column("Anteckning om jäv"),
     Column("Skäl trots försenad återrapportering"),
     Column("Nytt betalkonto väntar på bekräftelse"),
+    Column(ORGANISATION_ID),
+    Column(SCHEME_ID),
 ]
 PAYMENTS = [
     Column("Bidrags-id"),
@@ -92,6 +85,10 @@ PAYMENTS = [
     Column("Annat konto än förra utbetalningen"),
     Column("Referens"),
     Column("Skäl till utbetalning över beviljat"),
+    Column(ORGANISATION_ID),
+    Column(SCHEME_ID),
+    day("Återför utbetalningen den"),
+    Column("Skäl till återföringen"),
 ]
 REPORTS = [
     Column("Bidrags-id"),
@@ -142,17 +139,16 @@ def write(
     grants = grants.order_by()
     payments = Payment.objects.filter(grant__in=grants.values("pk"))
 
-    book = Workbook(write_only=True)
-    summary = book.create_sheet("Sammanställning")
+    book = Book()
+    summary = book.sheet("Sammanställning", widths=SUMMARY_WIDTHS, freeze="A3")
     counts = {}
-    counts[DECISION_SHEET] = _sheet(book, DECISION_SHEET, DECISIONS, _decision_rows(grants))
-    counts[PAYMENT_SHEET] = _sheet(book, PAYMENT_SHEET, PAYMENTS, _payment_rows(payments))
-    counts["Återrapportering"] = _sheet(
-        book, "Återrapportering", REPORTS, _report_rows(grants, today)
+    counts[DECISION_SHEET] = book.table(DECISION_SHEET, DECISIONS, _decision_rows(grants))
+    counts[PAYMENT_SHEET] = book.table(PAYMENT_SHEET, PAYMENTS, _payment_rows(payments))
+    counts["Återrapportering"] = book.table(
+        "Återrapportering", REPORTS, _report_rows(grants, today)
     )
     sampled, population = _sample(grants, sample_size or 0, seed)
-    counts["Stickprov"] = _sheet(
-        book,
+    counts["Stickprov"] = book.table(
         "Stickprov",
         SAMPLE,
         _sample_rows(grants, sampled),
@@ -161,12 +157,12 @@ def write(
             "Ange samma frö och samma filter vid ett nytt uttag för att dra samma urval."
         ),
     )
-    counts["Ändringshistorik"] = _sheet(
-        book, "Ändringshistorik", CHANGES, _change_rows(grants, changes_from, changes_to)
+    counts["Ändringshistorik"] = book.table(
+        "Ändringshistorik", CHANGES, _change_rows(grants, changes_from, changes_to)
     )
     counts["Sammanställning"] = _summary(summary, grants, payments)
     _about(
-        book.create_sheet("Om uttaget"),
+        book,
         user=user,
         now=now,
         filters=filters,
@@ -185,61 +181,6 @@ def as_bytes(grants, **options):
 
 
 # Sheets ---------------------------------------------------------------------------------
-
-
-def _sheet(book, name, columns, rows, title=None):
-    """A table: bold frozen header, autofilter, widths fitted to the first rows."""
-    sheet = book.create_sheet(name)
-    rows = iter(rows)
-    head = list(itertools.islice(rows, WIDTH_SAMPLE))
-    for index, column in enumerate(columns, start=1):
-        longest = max(
-            [len(column.header), *(len(_as_text(row[index - 1])) for row in head)], default=8
-        )
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), 60)
-    header_row = 1
-    if title:
-        sheet.append([_bold(sheet, title)])
-        header_row = 2
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.append([_bold(sheet, column.header) for column in columns])
-    formats = [_FORMATS.get(column.kind) for column in columns]
-    count = 0
-    for row in itertools.chain(head, rows):
-        sheet.append(_styled(sheet, row, formats))
-        count += 1
-    last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
-    return count
-
-
-_FORMATS = {"kronor": KRONOR, "date": DATE, "datetime": DATETIME}
-
-
-def _styled(sheet, row, formats):
-    cells = []
-    for value, number_format in zip(row, formats, strict=True):
-        if number_format is None or value is None:
-            cells.append(value)
-        else:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = number_format
-            cells.append(cell)
-    return cells
-
-
-def _bold(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = BOLD
-    return cell
-
-
-def _as_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return f"{value:,} kr"
-    return str(value)
 
 
 def _label(choices, value):
@@ -273,6 +214,8 @@ def _decision_rows(grants):
             "conflict_note",
             "overdue_report_reason",
             "account_pending",
+            "organisation_id",
+            "scheme_id",
         )
     )
     statuses, decisions, deciders = (
@@ -293,32 +236,50 @@ def _decision_rows(grants):
 
 
 def _payment_rows(payments):
-    rows = payments.values_list(
-        "grant_id",
-        "grant__organisation__name",
-        "grant__organisation__org_number",
-        "grant__scheme__committee__name",
-        "grant__scheme__name",
-        "grant__year",
-        "paid_on",
-        "amount",
-        "account_kind",
-        "account_number",
-        "grant__organisation_id",
-        "reference",
-        "excess_reason",
-    ).order_by("grant__organisation_id", "paid_on", "pk")
+    """One row per entry; a reversal's amount is negative, so the column sums to what
+    was paid."""
+    rows = (
+        payments.annotate(signed=SIGNED_AMOUNT)
+        .values_list(
+            "grant_id",
+            "grant__organisation__name",
+            "grant__organisation__org_number",
+            "grant__scheme__committee__name",
+            "grant__scheme__name",
+            "grant__year",
+            "paid_on",
+            "signed",
+            "account_kind",
+            "account_number",
+            "reference",
+            "excess_reason",
+            "grant__organisation_id",
+            "grant__scheme_id",
+            "reverses__paid_on",
+            "reversal_reason",
+        )
+        .order_by("grant__organisation_id", "paid_on", "pk")
+    )
     kinds = PaymentAccount.Kind.choices
     previous = {}
     for row in rows.iterator(chunk_size=2000):
-        row = list(row)
-        organisation_id = row[10]
-        account = (row[8], row[9])
+        *payment, kind, number, reference, reason, organisation_id, scheme_id = row[:-2]
+        reversed_on, reversal_reason = row[-2:]
         earlier = previous.get(organisation_id)
-        row[10] = YES if earlier is not None and earlier != account else NO
-        previous[organisation_id] = account
-        row[8] = _label(kinds, row[8])
-        yield row
+        changed = earlier is not None and earlier != (kind, number)
+        previous[organisation_id] = (kind, number)
+        yield [
+            *payment,
+            _label(kinds, kind),
+            number,
+            YES if changed else NO,
+            reference,
+            reason,
+            organisation_id,
+            scheme_id,
+            reversed_on,
+            reversal_reason,
+        ]
 
 
 def _report_rows(grants, today):
@@ -416,41 +377,36 @@ def _change_rows(grants, changes_from, changes_to):
     return found
 
 
+SUMMARY_WIDTHS = (34, 34, 17, 15, 15, 15, 15, 15, 15, 12, 12, 12)
+MONEY = ["kronor"] * 9
+
+
 def _summary(sheet, grants, payments):
     """Totals per scheme and per organisation: live SUMIFS over the detail sheets beside
-    the database's own figures, and their difference (0 when all is well)."""
+    the database's own figures, and their difference (0 when all is well). The SUMIFS
+    pick rows by id (column C): names are for people."""
     by_scheme = list(
-        grants.values("scheme__committee__name", "scheme__name")
+        grants.values("scheme_id", "scheme__committee__name", "scheme__name")
         .annotate(applied=Sum("applied_amount"), granted=Sum("granted_amount"))
-        .order_by("scheme__committee__name", "scheme__name")
+        .order_by("scheme__committee__name", "scheme__name", "scheme_id")
     )
-    paid_by_scheme = {
-        (row["grant__scheme__committee__name"], row["grant__scheme__name"]): row["paid"]
-        for row in payments.values("grant__scheme__committee__name", "grant__scheme__name")
-        .annotate(paid=Sum("amount"))
+    paid_by_scheme = dict(
+        payments.values("grant__scheme_id")
+        .annotate(paid=Sum(SIGNED_AMOUNT))
         .order_by()
-    }
+        .values_list("grant__scheme_id", "paid")
+    )
     by_organisation = list(
-        grants.values("organisation__name")
+        grants.values("organisation_id", "organisation__name", "organisation__org_number")
         .annotate(applied=Sum("applied_amount"), granted=Sum("granted_amount"))
-        .order_by("organisation__name")
+        .order_by("organisation__name", "organisation_id")
     )
-    paid_by_organisation = {
-        row["grant__organisation__name"]: row["paid"]
-        for row in payments.values("grant__organisation__name")
-        .annotate(paid=Sum("amount"))
+    paid_by_organisation = dict(
+        payments.values("grant__organisation_id")
+        .annotate(paid=Sum(SIGNED_AMOUNT))
         .order_by()
-    }
-    for letter, width in zip(
-        "ABCDEFGHIJK", (34, 34, 15, 15, 15, 15, 15, 15, 12, 12, 12), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A3"
-    rows = 0
-
-    def heading(text):
-        sheet.append([_bold(sheet, text)])
-
+        .values_list("grant__organisation_id", "paid")
+    )
     headers = [
         "Sökt (formel)",
         "Beviljat (formel)",
@@ -462,115 +418,104 @@ def _summary(sheet, grants, payments):
         "Diff beviljat",
         "Diff utbetalt",
     ]
-    heading("Summor per bidragsform, formler över bladen Beslut och Utbetalningar")
-    sheet.append([_bold(sheet, h) for h in ["Nämnd", "Bidragsform", *headers]])
-    line = 3
-    first = line
     d, p = f"'{DECISION_SHEET}'", f"'{PAYMENT_SHEET}'"
+    applied, granted = letter(DECISIONS, "Sökt belopp"), letter(DECISIONS, "Beviljat belopp")
+    paid = letter(PAYMENTS, "Belopp")
+
+    def sums(line, key):
+        """SUMIFS of applied, granted and paid over the rows whose `key` column holds
+        this line's id."""
+        by_decision = f"{d}!${letter(DECISIONS, key)}:${letter(DECISIONS, key)},$C{line}"
+        by_payment = f"{p}!${letter(PAYMENTS, key)}:${letter(PAYMENTS, key)},$C{line}"
+        return [
+            Formula(f"=SUMIFS({d}!${applied}:${applied},{by_decision})"),
+            Formula(f"=SUMIFS({d}!${granted}:${granted},{by_decision})"),
+            Formula(f"=SUMIFS({p}!${paid}:${paid},{by_payment})"),
+        ]
+
+    rows = 0
+    sheet.append(
+        ["Summor per bidragsform, formler över bladen Beslut och Utbetalningar"], bold=True
+    )
+    sheet.append(["Nämnd", "Bidragsform", SCHEME_ID, *headers], bold=True)
+    line = first = 3
     for row in by_scheme:
-        key = (row["scheme__committee__name"], row["scheme__name"])
-        criteria = f"{d}!$D:$D,$A{line},{d}!$E:$E,$B{line}"
-        pay_criteria = f"{p}!$D:$D,$A{line},{p}!$E:$E,$B{line}"
+        figures = [
+            row["applied"] or 0,
+            row["granted"] or 0,
+            paid_by_scheme.get(row["scheme_id"], 0),
+        ]
         sheet.append(
-            _money_row(
-                sheet,
-                [*key],
-                [
-                    f"=SUMIFS({d}!$H:$H,{criteria})",
-                    f"=SUMIFS({d}!$I:$I,{criteria})",
-                    f"=SUMIFS({p}!$H:$H,{pay_criteria})",
-                    row["applied"] or 0,
-                    row["granted"] or 0,
-                    paid_by_scheme.get(key, 0),
-                ],
-                line,
-                offset=2,
-            )
+            [
+                row["scheme__committee__name"],
+                row["scheme__name"],
+                row["scheme_id"],
+                *_money(sums(line, SCHEME_ID), figures, line),
+            ],
+            ["text", "text", "text", *MONEY],
         )
         line += 1
         rows += 1
-    sheet.append(_total_row(sheet, "Summa", first, line - 1, offset=2))
-    line += 1
+    _total(sheet, first, line - 1)
     sheet.append([])
-    line += 1
-    heading("Summor per organisation")
-    line += 1
-    sheet.append([_bold(sheet, h) for h in ["Organisation", "", *headers]])
-    line += 1
+    sheet.append(["Summor per organisation"], bold=True)
+    sheet.append(["Organisation", "Organisationsnummer", ORGANISATION_ID, *headers], bold=True)
+    line += 4
     first = line
     for row in by_organisation:
-        name = row["organisation__name"]
+        organisation = row["organisation_id"]
+        figures = [
+            row["applied"] or 0,
+            row["granted"] or 0,
+            paid_by_organisation.get(organisation, 0),
+        ]
         sheet.append(
-            _money_row(
-                sheet,
-                [name, ""],
-                [
-                    f"=SUMIFS({d}!$H:$H,{d}!$B:$B,$A{line})",
-                    f"=SUMIFS({d}!$I:$I,{d}!$B:$B,$A{line})",
-                    f"=SUMIFS({p}!$H:$H,{p}!$B:$B,$A{line})",
-                    row["applied"] or 0,
-                    row["granted"] or 0,
-                    paid_by_organisation.get(name, 0),
-                ],
-                line,
-                offset=2,
-            )
+            [
+                row["organisation__name"],
+                row["organisation__org_number"],
+                organisation,
+                *_money(sums(line, ORGANISATION_ID), figures, line),
+            ],
+            ["text", "text", "text", *MONEY],
         )
         line += 1
         rows += 1
-    sheet.append(_total_row(sheet, "Summa", first, line - 1, offset=2))
+    _total(sheet, first, line - 1)
     return rows
 
 
-def _money_row(sheet, labels, values, line, offset):
-    cells = list(labels)
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = KRONOR
-        cells.append(cell)
-    for n in range(3):
-        formula_col = get_column_letter(offset + 1 + n)
-        database_col = get_column_letter(offset + 4 + n)
-        cell = WriteOnlyCell(sheet, value=f"={formula_col}{line}-{database_col}{line}")
-        cell.number_format = KRONOR
-        cells.append(cell)
-    return cells
+def _money(formulas, figures, line):
+    """The three SUMIFS (columns D–F), the database's figures (G–I) and their
+    differences (J–L)."""
+    differences = [Formula(f"={f}{line}-{g}{line}") for f, g in zip("DEF", "GHI", strict=True)]
+    return [*formulas, *figures, *differences]
 
 
-def _total_row(sheet, label, first, last, offset):
-    cells = [_bold(sheet, label)] + [""] * (offset - 1)
-    for n in range(9):
-        column = get_column_letter(offset + 1 + n)
-        value = f"=SUM({column}{first}:{column}{last})" if last >= first else 0
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = KRONOR
-        cell.font = BOLD
-        cells.append(cell)
-    return cells
-
-
-def _about(sheet, *, user, now, filters, counts, sample, period):
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 60
-    local = timezone.localtime(now).replace(tzinfo=None)
-    when = WriteOnlyCell(sheet, value=local)
-    when.number_format = DATETIME
-    when.alignment = Alignment(horizontal="left")
-    rows = [
-        [_bold(sheet, "Uttag ur Samverkansregistret"), ""],
-        ["Uttaget av", user.get_full_name() or user.get_username()],
-        ["Roll", str(user.get_role_display())],
-        ["Tidpunkt", when],
-        *[[f"Filter: {label}", value] for label, value in filters],
-        ["Stickprov", f"{sample[0]} av {sample[1]} bidrag"],
-        ["Stickprovets frö", sample[2]],
-        ["Ändringshistorik för perioden", f"{period[0]:%Y-%m-%d} – {period[1]:%Y-%m-%d}"],
-        *[[f"Rader i bladet {name}", count] for name, count in counts.items()],
-        ["Programversion", f"Samverkansregistret {software_version()}"],
-        ["Tidszon", settings.TIME_ZONE],
+def _total(sheet, first, last):
+    totals = [
+        Formula(f"=SUM({column}{first}:{column}{last})") if last >= first else 0
+        for column in "DEFGHIJKL"
     ]
-    for row in rows:
-        sheet.append(row)
+    sheet.append(["Summa", "", "", *totals], ["text", "text", "text", *MONEY], bold=True)
+
+
+def _about(book, *, user, now, filters, counts, sample, period):
+    book.facts(
+        "Om uttaget",
+        [
+            ("Uttaget av", user.get_full_name() or user.get_username()),
+            ("Roll", str(user.get_role_display())),
+            ("Tidpunkt", timezone.localtime(now).replace(tzinfo=None)),
+            *[(f"Filter: {label}", value) for label, value in filters],
+            ("Stickprov", f"{sample[0]} av {sample[1]} bidrag"),
+            ("Stickprovets frö", sample[2]),
+            ("Ändringshistorik för perioden", f"{period[0]:%Y-%m-%d} – {period[1]:%Y-%m-%d}"),
+            *[(f"Rader i bladet {name}", count) for name, count in counts.items()],
+            ("Programversion", f"Samverkansregistret {software_version()}"),
+            ("Tidszon", settings.TIME_ZONE),
+        ],
+        title="Uttag ur Samverkansregistret",
+    )
 
 
 def software_version():

@@ -94,3 +94,21 @@ def test_two_people_paying_at_once_are_checked_one_after_the_other(cast_committe
     assert sorted(results) == [200, 302]
     assert grant.payments.count() == 1
     assert connection.vendor in ("postgresql", "sqlite")
+
+
+def test_the_workbook_shows_a_reversal_as_money_back(client, cast, book):
+    from tests.grants.test_workbook import build, table
+
+    payment = book.paid.payments.get()
+    client.force_login(cast.staff)
+    client.post(
+        reverse("payment_reverse", args=[payment.pk]),
+        {"paid_on": "2026-04-01", "reason": "Fel organisation"},
+    )
+    sheets = build(cast)
+    rows = [r for r in table(sheets["Utbetalningar"]) if r["Bidrags-id"] == book.paid.pk]
+    assert sorted(r["Belopp"] for r in rows) == [-300_000, 300_000]
+    reversal = next(r for r in rows if r["Belopp"] < 0)
+    assert reversal["Skäl till återföringen"] == "Fel organisation"
+    decisions = {r["Bidrags-id"]: r for r in table(sheets["Beslut"])}
+    assert decisions[book.paid.pk]["Utbetalt"] == 0

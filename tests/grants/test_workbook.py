@@ -2,14 +2,22 @@
 
 import datetime
 import io
-import subprocess
 
 from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from grants import workbook
-from grants.models import AccountChange, Grant, Payment
+from grants.models import AccountChange, Grant, GrantReport, GrantScheme, Payment
+from partners.models import Organisation
+from tests.grants.conftest import grant
+from tests.spreadsheets import (
+    HOSTILE,
+    as_libreoffice_keeps_it,
+    misread_cells,
+    recalculated,
+    text_cells,
+)
 
 SHEETS = [
     "Sammanställning",
@@ -47,7 +55,7 @@ def test_sheets_headers_and_formats(cast, book):
     decisions = wb["Beslut"]
     assert decisions.freeze_panes == "A2"
     assert decisions["A1"].font.b
-    assert decisions.auto_filter.ref == "A1:U6"
+    assert decisions.auto_filter.ref == "A1:W6"
     rows = table(decisions)
     assert len(rows) == malmo_grants(cast).count() == 5
     paid_row = next(r for r in rows if r["Bidrags-id"] == book.paid.pk)
@@ -76,15 +84,16 @@ def test_every_total_matches_the_database(cast, book):
     paid = Payment.objects.filter(grant__in=grants).aggregate(total=Sum("amount"))["total"]
     assert sum(r["Belopp"] for r in payments) == paid
     summary = list(wb["Sammanställning"].iter_rows(values_only=True))
-    per_scheme = {row[1]: row for row in summary[2:4] if row and row[1]}
-    expected = grants.values("scheme__name").annotate(
+    per_scheme = {row[1]: (n, row) for n, row in enumerate(summary[2:4], start=3) if row[1]}
+    expected = grants.values("scheme_id", "scheme__name").annotate(
         applied=Sum("applied_amount"), granted=Sum("granted_amount")
     )
     for row in expected:
-        line = per_scheme[row["scheme__name"]]
-        assert (line[5], line[6]) == (row["applied"], row["granted"] or 0)
-        assert line[2].startswith("=SUMIFS('Beslut'!$H:$H,")
-    assert per_scheme["Verksamhetsbidrag"][7] == 430_000
+        n, line = per_scheme[row["scheme__name"]]
+        assert line[2] == row["scheme_id"]  # what the formulas select by
+        assert line[3] == f"=SUMIFS('Beslut'!$H:$H,'Beslut'!$W:$W,$C{n})"
+        assert (line[6], line[7]) == (row["applied"], row["granted"] or 0)
+    assert per_scheme["Verksamhetsbidrag"][1][8] == 430_000
 
 
 def test_payments_flag_a_new_account(cast, book):
@@ -164,34 +173,105 @@ def test_download_follows_the_list_filter(client, cast, book):
     assert about(wb)["Filter: År"] == "2025"
 
 
+def summary_lines(summary):
+    """The Sammanställning's lines with figures: (labels, id, formulas, database, diffs)."""
+    for row in summary.iter_rows(min_row=3, values_only=True):
+        if row and row[3] is not None and isinstance(row[6], int | float):
+            yield row[0:2], row[2], row[3:6], row[6:9], row[9:12]
+
+
 def test_libreoffice_recalculates_the_same_figures_as_the_database(cast, book, tmp_path):
     source = tmp_path / "bidrag.xlsx"
     source.write_bytes(workbook.as_bytes(malmo_grants(cast), user=cast.auditor, seed=1))
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    summary = load_workbook(out / "bidrag.xlsx", data_only=True)["Sammanställning"]
-    checked = 0
-    for row in summary.iter_rows(min_row=3, values_only=True):
-        if not row or row[2] is None or not isinstance(row[5], int | float):
-            continue
-        formulas, database, differences = row[2:5], row[5:8], row[8:11]
-        assert formulas == database, row
-        assert differences == (0, 0, 0), row
-        checked += 1
+    _formulas, values = recalculated(source, tmp_path)
+    lines = list(summary_lines(values["Sammanställning"]))
+    for line in lines:
+        _labels, _id, formulas, database, differences = line
+        assert formulas == database, line
+        assert differences == (0, 0, 0), line
     # Two schemes and their total, two organisations and theirs.
-    assert checked == 2 + 1 + 2 + 1
+    assert len(lines) == 2 + 1 + 2 + 1
+
+
+def test_hostile_names_stay_text_and_the_totals_still_hold(cast, book, tmp_path):
+    """Names a spreadsheet could take for a formula, an error, or a SUMIFS wildcard or
+    comparison are text everywhere, and the totals select rows by id, not by name."""
+    schemes = [
+        GrantScheme.objects.create(committee=cast.frn, name=name, kind="other")
+        for name in ("*", "?", "~*", "a<b", ">0")
+    ]
+    named = [*HOSTILE, "*"]  # two organisations called "*"
+    for n, name in enumerate(named):
+        organisation = Organisation.objects.create(municipality=cast.malmo, name=name)
+        hostile = grant(
+            organisation,
+            schemes[n % len(schemes)],
+            2025,
+            10_000 + n,
+            5_000 + n,
+            purpose=name,
+            decision_reference=name,
+            case_number=name,
+            conflict_note=name,
+        )
+        Payment.objects.create(
+            grant=hostile,
+            paid_on=datetime.date(2025, 4, 1),
+            amount=1_000 + n,
+            account_kind="bankgiro",
+            account_number="505-0109",
+            reference=name,
+        )
+        GrantReport.objects.create(grant=hostile, due_on=datetime.date(2026, 3, 31), comment=name)
+    cast.auditor.first_name, cast.auditor.last_name = HOSTILE[0], ""
+    grants = malmo_grants(cast)
+    source = tmp_path / "bidrag.xlsx"
+    source.write_bytes(
+        workbook.as_bytes(
+            grants, user=cast.auditor, seed=1, sample_size=50, filters=[("Sök", HOSTILE[1])]
+        )
+    )
+
+    wb = load_workbook(source)
+    decisions = table(wb["Beslut"])
+    hostile_rows = [r for r in decisions if r["Bidragsform"] in {s.name for s in schemes}]
+    assert sorted(r["Organisation"] for r in hostile_rows) == sorted(named)
+    for row in hostile_rows:
+        assert (
+            row["Ändamål"] == row["Beslutsreferens"] == row["Diarienummer"] == row["Organisation"]
+        )
+    payments = table(wb["Utbetalningar"])
+    assert sorted(r["Referens"] for r in payments if r["Referens"]) == sorted(named)
+    assert about(wb)["Uttaget av"] == HOSTILE[0]
+    assert about(wb)["Filter: Sök"] == HOSTILE[1]
+    for sheet, cell in text_cells(wb, HOSTILE):
+        assert cell.data_type == "s", (sheet, cell)
+    assert {sheet for sheet, _cell in text_cells(wb, HOSTILE)} == set(SHEETS)
+    assert misread_cells(wb, formulas_in={"Sammanställning"}) == []
+
+    formulas, values = recalculated(source, tmp_path)
+    assert misread_cells(formulas, formulas_in={"Sammanställning"}) == []
+    assert misread_cells(values) == []
+    recalculated_names = [r["Organisation"] for r in table(values["Beslut"])]
+    for name in named:
+        assert as_libreoffice_keeps_it(name) in recalculated_names
+    lines = list(summary_lines(values["Sammanställning"]))
+    for line in lines:
+        _labels, _id, formulas_, database, differences = line
+        assert formulas_ == database, line
+        assert differences == (0, 0, 0), line
+    per_organisation = lines[lines.index(next(t for t in lines if t[0][0] == "Summa")) + 1 :]
+    by_id = {line[1]: line for line in per_organisation}
+    for organisation in Organisation.objects.filter(grants__in=grants).distinct():
+        mine = grants.filter(organisation=organisation)
+        expected = mine.aggregate(applied=Sum("applied_amount"), granted=Sum("granted_amount"))
+        paid = Payment.objects.filter(grant__in=mine).aggregate(paid=Sum("amount"))["paid"]
+        labels, _id, sums, _database, _differences = by_id[organisation.pk]
+        assert labels[0] == as_libreoffice_keeps_it(organisation.name)
+        assert sums == (expected["applied"], expected["granted"], paid or 0)
+    totals = [line for line in lines if line[0][0] == "Summa"]
+    db = grants.aggregate(applied=Sum("applied_amount"), granted=Sum("granted_amount"))
+    paid = Payment.objects.filter(grant__in=grants).aggregate(paid=Sum("amount"))["paid"]
+    assert [t[2] for t in totals] == [(db["applied"], db["granted"], paid)] * 2
+    schemes_in_malmo = GrantScheme.objects.filter(grants__in=grants).distinct().count()
+    assert len(lines) == schemes_in_malmo + 1 + len(named) + 2 + 1

@@ -1,0 +1,84 @@
+"""What the workbook tests share: hostile text, and LibreOffice to recalculate a workbook.
+
+`HOSTILE` is text a user could type as a name: formulas and what a spreadsheet program
+reads as one, an error value, the wildcards and operators of a SUMIFS criterion, and
+separators. Every workbook must show each of them as the plain text it is.
+"""
+
+import subprocess
+
+from openpyxl import load_workbook
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","x")',
+    "=1+1",
+    "+SUM(A1)",
+    "-2",
+    "@x",
+    "\tflik först",
+    "\rvagnretur först",
+    "*",
+    "a<b",
+    "?",
+    "~*",
+    "<>",
+    ">0",
+    "#N/A",
+    "Komma, semikolon; och citat \"'",
+    "rad ett\r\nrad två\nrad tre",
+]
+
+
+def recalculated(path, tmp_path):
+    """The workbook at `path` opened, recalculated and saved again by LibreOffice; returns
+    (formulas, values): the result read by openpyxl as it is and with cached values."""
+    out = tmp_path / "recalculated"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    result = out / path.name
+    return load_workbook(result), load_workbook(result, data_only=True)
+
+
+def as_libreoffice_keeps_it(text):
+    """LibreOffice keeps text as it is but for line ends: CR LF becomes LF."""
+    return text.replace("\r\n", "\n")
+
+
+def text_cells(book, texts):
+    """Every cell of `book` whose value is one of `texts`, as (sheet, cell) pairs."""
+    wanted = set(texts)
+    return [
+        (sheet.title, cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value in wanted
+    ]
+
+
+def misread_cells(book, formulas_in=()):
+    """Cells that became an error value, a hyperlink, or a formula outside the sheets
+    `formulas_in` (those the service writes its own formulas in)."""
+    return [
+        f"{sheet.title}!{cell.coordinate}: {cell.value!r}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "e"
+        or cell.hyperlink is not None
+        or (cell.data_type == "f" and sheet.title not in formulas_in)
+    ]
