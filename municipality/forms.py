@@ -1,7 +1,11 @@
-"""The base of every form: crispy's Bootstrap 5 layout and the input layer's bounds."""
+"""The base of every form: crispy's Bootstrap 5 layout, the input layer's bounds, and
+the edit guard against lost updates."""
+
+import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core import signing
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,12 +45,114 @@ class InputLayer:
                 field.validators.append(date_in_range)
 
 
-class SafeModelForm(InputLayer, forms.ModelForm):
-    """A model form held to the input layer (formsets' rows, the admin)."""
+def comparable(value):
+    """A field's value as the edit guard compares it: JSON-safe and the same whether it
+    comes from the database or from a cleaned form."""
+    if value is None:
+        return None
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (models.QuerySet, list, tuple)):
+        return sorted(getattr(item, "pk", item) for item in value)
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    return str(value)
+
+
+class EditGuard:
+    """Optimistic concurrency: an edit form carries, signed, the record's values as they
+    were when it was shown. Saving over someone else's change since then is refused with
+    a message naming what they changed; the user's own input stays in the form, and a
+    second save (after looking) goes through."""
+
+    SEEN = "seen"
+    SALT = "samverkan.edit-guard"
+
+    def add_edit_guard(self):
+        if not self.instance.pk:
+            return
+        self.fields[self.SEEN] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial[self.SEEN] = signing.dumps(self._stored(), salt=self.SALT)
+
+    def _guarded_names(self):
+        model_fields = {f.name for f in self.instance._meta.get_fields()}
+        return [name for name in self.fields if name in model_fields]
+
+    def _stored(self):
+        """The guarded fields as stored now, in a form that survives JSON."""
+        fresh = type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
+        if fresh is None:
+            return {}
+        values = {}
+        for name in self._guarded_names():
+            field = fresh._meta.get_field(name)
+            if field.many_to_many:
+                values[name] = comparable(list(getattr(fresh, name).values_list("pk", flat=True)))
+            else:
+                values[name] = comparable(field.value_from_object(fresh))
+        return values
+
+    def _take_theirs(self, name, value):
+        """Show the other person's value in a field this user left as it was."""
+        field = self.fields[name]
+        key = self.add_prefix(name)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            self.data.setlist(key, [str(pk) for pk in value])
+        elif isinstance(field, forms.BooleanField):
+            if value == "True":
+                self.data[key] = "on"
+            else:
+                self.data.pop(key, None)
+        else:
+            self.data[key] = "" if value is None else value
+
+    def check_edit_guard(self):
+        token = self.data.get(self.add_prefix(self.SEEN)) if self.instance.pk else None
+        if not token:
+            return
+        try:
+            seen = signing.loads(token, salt=self.SALT)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("The form was changed outside the page. Reload it and try again."),
+                code="tampered",
+            ) from None
+        stored = self._stored()
+        changed = [name for name, value in seen.items() if stored.get(name, value) != value]
+        if not changed:
+            return
+        # The next save is made with the other person's change in view: fields this user
+        # left alone show theirs, fields both changed keep this user's input.
+        self.data = self.data.copy()
+        self.data[self.add_prefix(self.SEEN)] = signing.dumps(stored, salt=self.SALT)
+        for name in changed:
+            if name in self.cleaned_data and comparable(self.cleaned_data[name]) == seen[name]:
+                self._take_theirs(name, stored[name])
+        labels = ", ".join(str(self.fields[name].label or name) for name in changed)
+        raise forms.ValidationError(
+            _(
+                "Someone else saved this while you were editing it and changed: %(fields)s. "
+                "Nothing was saved. Your changes are still in the form: check theirs on the "
+                "record's page, then save again to keep yours."
+            )
+            % {"fields": labels},
+            code="stale",
+        )
+
+
+class SafeModelForm(InputLayer, EditGuard, forms.ModelForm):
+    """A model form held to the input layer, guarding against lost updates."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.apply_input_layer()
+        self.add_edit_guard()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_edit_guard()
+        return cleaned
 
 
 class CrispyModelForm(SafeModelForm):

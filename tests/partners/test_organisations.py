@@ -115,6 +115,7 @@ def test_representative_updates_contact_details_only(client, cast):
         "email",
         "phone",
         "website",
+        "seen",  # the edit guard's record of what was shown
     }
     client.post(
         reverse("organisation_update", args=[cast.org.pk]),
