@@ -2,10 +2,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dialogues.models import Forum, Invitation, Meeting, Observation
+from municipality.admin import SafeAdmin
 
 
 @admin.register(Forum)
-class ForumAdmin(SimpleHistoryAdmin):
+class ForumAdmin(SafeAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "owner", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
@@ -18,7 +19,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(SafeAdmin, SimpleHistoryAdmin):
     list_display = ["title", "forum", "start", "status"]
     list_filter = ["status", "forum__kind"]
     search_fields = ["title"]
@@ -27,6 +28,6 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(SimpleHistoryAdmin):
+class ObservationAdmin(SafeAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "organisation", "forwarded_to", "status", "feedback_due"]
     list_filter = ["status"]

@@ -263,7 +263,7 @@ class Invitation(models.Model):
     """
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
+        Meeting, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("meeting")
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -337,7 +337,7 @@ class Observation(models.Model):
         HANDLED = "handled", _("handled")
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="observations", verbose_name=_("meeting")
+        Meeting, on_delete=models.PROTECT, related_name="observations", verbose_name=_("meeting")
     )
     organisation = models.ForeignKey(
         Organisation,

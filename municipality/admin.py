@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from municipality.forms import SafeModelForm
 from municipality.login import AdminLoginForm
 from municipality.models import Body, Membership, Municipality, User
 
@@ -11,6 +13,13 @@ admin.site.site_title = _("Samverkansregistret")
 admin.site.index_title = _("Administration")
 # Says so when django-axes has locked a login out (unlocking: Axes › Access attempts).
 admin.site.login_form = AdminLoginForm
+
+
+class SafeAdmin:
+    """Admin pages hold to the input layer as the service's own forms do."""
+
+    form = SafeModelForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Municipality)

@@ -558,7 +558,7 @@ class FollowUp(models.Model):
 
     partnership = models.ForeignKey(
         Partnership,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="follow_ups",
         verbose_name=_("IOP agreement"),
     )

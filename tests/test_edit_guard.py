@@ -11,7 +11,7 @@ def shown(client, url):
     """The edit form's fields as the browser would send them back unchanged."""
     form = client.get(url).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue

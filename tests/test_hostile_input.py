@@ -184,3 +184,45 @@ def test_a_line_break_in_stored_text_cannot_add_a_header(client, cast):
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.message()["Bcc"] is None
     assert message.recipients() == ["Omar Saleh <omar@example.se>"]
+
+
+# The admin keeps records with history, and holds to the input layer --------------------------
+
+
+def test_the_admin_cannot_delete_a_meeting_with_attendance_and_issues(client, cast):
+    client.force_login(cast.admin)
+    url = reverse("admin:dialogues_meeting_delete", args=[cast.meeting.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 200  # the page that names what protects it
+    assert Meeting.objects.filter(pk=cast.meeting.pk).exists()
+    assert cast.meeting.observations.exists() and cast.meeting.invitations.exists()
+
+
+def test_the_admin_cannot_delete_an_agreement_with_follow_ups(client, cast):
+    from partners.models import FollowUp, Partnership
+
+    FollowUp.objects.create(
+        partnership=cast.partnership, year=2025, date="2026-02-01", assessment="good"
+    )
+    client.force_login(cast.admin)
+    url = reverse("admin:partners_partnership_delete", args=[cast.partnership.pk])
+    client.post(url, {"post": "yes"})
+    assert Partnership.objects.filter(pk=cast.partnership.pk).exists()
+    assert FollowUp.objects.filter(partnership=cast.partnership).count() == 1
+
+
+def test_the_admin_refuses_a_line_break_in_a_forum_name(client, cast):
+    from dialogues.models import Forum
+
+    client.force_login(cast.admin)
+    url = reverse("admin:dialogues_forum_change", args=[cast.frf_forum.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() not in (None, [])
+    }
+    data = {k: [str(x) for x in v] if isinstance(v, list) else v for k, v in data.items()}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    response = client.post(url, {**data, "name": "Fritid\r\nBcc: x@evil.example"})
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["name"]
+    assert Forum.objects.get(pk=cast.frf_forum.pk).name == "Fritidsdialog"
