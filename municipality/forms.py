@@ -6,6 +6,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,28 @@ def formfield_for(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+MAX_ID = 2**63 - 1
+
+
+def ids_in_range(field, clean):
+    """A choice of records by id refuses what no id can be (text, 2^70) before the
+    database is asked: SQLite cannot even bind such a number."""
+
+    def checked(value):
+        chosen = value if isinstance(value, list | tuple) else [value]
+        for item in chosen:
+            text = str(item).strip() if item is not None else ""
+            if text and not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
+                raise ValidationError(
+                    field.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text},
+                )
+        return clean(value)
+
+    return checked
+
+
 class InputLayer:
     """Holds every field to the input layer: single-line text stays on one line (a line
     break would split an e-mail header or a calendar line), dates fall within 1900–2200."""
@@ -43,6 +66,8 @@ class InputLayer:
                 field.validators.append(refuse_line_breaks)
             if isinstance(field, (forms.DateField, forms.DateTimeField)):
                 field.validators.append(date_in_range)
+            if isinstance(field, forms.ModelChoiceField):
+                field.clean = ids_in_range(field, field.clean)
 
 
 def comparable(value):

@@ -226,3 +226,16 @@ def test_the_admin_refuses_a_line_break_in_a_forum_name(client, cast):
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["name"]
     assert Forum.objects.get(pk=cast.frf_forum.pk).name == "Fritidsdialog"
+
+
+@pytest.mark.parametrize("field", ["members", "target_groups", "areas", "owner"])
+def test_an_id_no_record_can_have_is_refused_not_a_500(client, cast, field):
+    """Found by tests/test_fuzz.py: SQLite cannot bind 2^63, so the form refuses it first."""
+    from dialogues.models import Forum
+
+    client.force_login(cast.staff)
+    data = {"name": "Nytt", "kind": "other", "owner": cast.asf.pk, "cadence": "yearly"}
+    response = client.post(reverse("forum_create"), {**data, field: "9223372036854775808"})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Forum.objects.filter(name="Nytt").exists()
