@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -133,9 +134,15 @@ def organisation_create(request):
     access.require(request.user, "create_organisation")
     form = OrganisationForm(request.POST or None, municipality=request.user.municipality)
     if form.is_valid():
-        organisation = form.save()
-        messages.success(request, _("The organisation was saved."))
-        return redirect("organisation_detail", organisation.pk)
+        try:
+            with transaction.atomic():
+                organisation = form.save()
+        except IntegrityError:
+            # Someone registered the same organisationsnummer a moment ago.
+            form.add_error("org_number", _("This organisation number was registered just now."))
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("organisation_detail", organisation.pk)
     return form_page(
         request, "organisation_form", form, _("New organisation"), reverse("organisation_list")
     )

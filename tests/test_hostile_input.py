@@ -239,3 +239,19 @@ def test_an_id_no_record_can_have_is_refused_not_a_500(client, cast, field):
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Forum.objects.filter(name="Nytt").exists()
+
+
+def test_two_people_registering_one_number_at_once_get_a_message(client, cast, monkeypatch):
+    """The form's check passed for both; the database's unique constraint decides."""
+    from partners.forms import OrganisationForm
+
+    def clean_as_if_first(form):
+        return "802519-8766"
+
+    monkeypatch.setattr(OrganisationForm, "clean_org_number", clean_as_if_first)
+    Organisation.objects.create(municipality=cast.malmo, name="Hann före", org_number="802519-8766")
+    client.force_login(cast.staff)
+    response = client.post(reverse("organisation_create"), VALID)
+    assert response.status_code == 200
+    assert "registrerades nyss" in response.context["form"].errors["org_number"][0]
+    assert not Organisation.objects.filter(name=VALID["name"]).exists()
