@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from municipality.mail import one_line
+
 PRODID = "-//Samverkansregistret//Dialogforum//SV"
 FEED_REFRESH = datetime.timedelta(hours=1)
 
@@ -50,7 +52,7 @@ def invitation(meeting, base_url, recipients, cancel=False):
             event["status"] = "CANCELLED"
         for name, email in recipients:
             attendee = vCalAddress(f"mailto:{email}")
-            attendee.params["cn"] = vText(name)
+            attendee.params["cn"] = vText(one_line(name))
             attendee.params["role"] = vText("REQ-PARTICIPANT")
             attendee.params["partstat"] = vText("NEEDS-ACTION")
             attendee.params["rsvp"] = vText("FALSE")
@@ -67,8 +69,8 @@ def _calendar(name=None, method=None):
     if method:
         calendar.add("method", method)
     if name:
-        calendar.add("x-wr-calname", name)
-        calendar.add("name", name)
+        calendar.add("x-wr-calname", one_line(name))
+        calendar.add("name", one_line(name))
     return calendar
 
 
@@ -88,15 +90,15 @@ def _event(meeting, base_url, now):
     event.add("sequence", meeting.sequence)
     event.add("last-modified", meeting.updated_at)
     event.add("status", _STATUS[meeting.status])
-    event.add("summary", meeting.title)
+    event.add("summary", one_line(meeting.title))
     location = meeting.place or meeting.online_link
     if location:
-        event.add("location", location)
+        event.add("location", one_line(location))
     event.add("description", _description(meeting, url))
     event.add("url", url)
     event.add("categories", [str(forum.get_kind_display())])
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-    organizer.params["cn"] = vText(str(forum.owner))
+    organizer.params["cn"] = vText(one_line(forum.owner))
     event.add("organizer", organizer, encode=0)
     return event
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from municipality import access
+from municipality.inputs import digits, normalised_text
 from municipality.models import Body, Municipality
 from municipality.money import KronorField, amount_bounded
 from partners import orgnr
@@ -160,11 +161,21 @@ class Organisation(models.Model):
         return reverse("organisation_detail", args=[self.pk])
 
     def clean(self):
+        errors = {}
         if self.org_number:
             try:
                 self.org_number = orgnr.normalise(self.org_number)
             except ValidationError as error:
-                raise ValidationError({"org_number": error.messages}) from None
+                errors["org_number"] = error.messages
+        if self.postal_code:
+            number = digits(self.postal_code)
+            if len(number) != 5 or not (number.isascii() and number.isdigit()):
+                errors["postal_code"] = _("A postal code has five digits, e.g. 211 20.")
+            else:
+                self.postal_code = f"{number[:3]} {number[3:]}"
+        self.phone = normalised_text(self.phone)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def org_number_group(self):
@@ -292,6 +303,9 @@ class ContactPerson(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        self.phone = normalised_text(self.phone)
 
 
 class PartnershipQuerySet(access.ScopedQuerySet):

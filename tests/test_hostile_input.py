@@ -255,3 +255,40 @@ def test_two_people_registering_one_number_at_once_get_a_message(client, cast, m
     assert response.status_code == 200
     assert "registrerades nyss" in response.context["form"].errors["org_number"][0]
     assert not Organisation.objects.filter(name=VALID["name"]).exists()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("21120", "211 20"), ("２１１２０", "211 20")])
+def test_a_postal_code_is_read_through_nfkc_and_stored_the_swedish_way(client, cast, typed, stored):
+    client.force_login(cast.staff)
+    response = client.post(reverse("organisation_create"), {**VALID, "postal_code": typed})
+    assert response.status_code == 302
+    assert Organisation.objects.get(name=VALID["name"]).postal_code == stored
+
+
+def test_a_postal_code_without_five_digits_is_refused_in_swedish(client, cast):
+    client.force_login(cast.staff)
+    response = client.post(reverse("organisation_create"), {**VALID, "postal_code": "2112"})
+    assert "fem siffror" in response.context["form"].errors["postal_code"][0]
+
+
+def test_text_stored_with_line_breaks_still_makes_valid_calendars(client, cast):
+    """Titles and names stored before the input layer, or by a script, cannot break the
+    .ics download, a subscribed feed or its calendar name."""
+    from icalendar import Calendar
+
+    from dialogues.models import CalendarFeed, Forum
+
+    Meeting.objects.filter(pk=cast.meeting.pk).update(
+        title="Temadag\r\nBEGIN:VEVENT", place="Rum\n1", agenda="a\r\nb"
+    )
+    Forum.objects.filter(pk=cast.asn_forum.pk).update(name="ASN\r\nX-INJECTED:1")
+    client.force_login(cast.staff)
+    single = client.get(reverse("meeting_ics", args=[cast.meeting.pk]))
+    (event,) = Calendar.from_ical(single.content).walk("VEVENT")
+    assert str(event["summary"]) == "Temadag BEGIN:VEVENT"  # one line, no second event
+    feed = CalendarFeed.objects.create(kind="forum", forum=cast.asn_forum, owner=cast.staff)
+    body = client.get(reverse("calendar_feed", args=[feed.token])).content
+    parsed = Calendar.from_ical(body)
+    assert "X-INJECTED" not in parsed
+    assert all(line.startswith((b" ", b"\t")) or b":" in line or b";" in line
+               for line in body.splitlines() if line)  # fmt: skip
