@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint lock browser messages clean
+.PHONY: run test install lint lock browser messages clean fuzz
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || $(MAKE) --no-print-directory venv-fallback
@@ -28,6 +28,11 @@ run: install
 
 test: install browser
 	$(VENV)/bin/pytest -n 2
+
+# Explore with fresh random input (the suite's own draws are fixed); replay what it finds
+# as an ordinary test in tests/test_hostile_input.py.
+fuzz: install
+	FUZZ_PROFILE=explore $(VENV)/bin/pytest -n 2 tests/test_fuzz.py
 
 # The browser tests drive Debian's Chromium and the workbook tests recalculate in
 # LibreOffice; install them when we may.

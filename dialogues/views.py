@@ -219,8 +219,11 @@ def meeting_detail(request, pk):
 
 def meeting_create(request):
     access.require(request.user, "schedule_meeting")
-    initial = {"forum": request.GET.get("forum")} if request.GET.get("forum") else {}
-    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
+    form = MeetingForm(
+        request.POST or None,
+        user=request.user,
+        initial={"forum": inputs.id_param(request.GET, "forum")},
+    )
     if form.is_valid():
         form.instance.created_by = request.user
         meeting = form.save()

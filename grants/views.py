@@ -124,9 +124,10 @@ def grant_detail(request, pk):
 
 def grant_create(request):
     access.require(request.user, "create_grant")
-    initial = {"year": timezone.localdate().year}
-    if request.GET.get("organisation"):
-        initial["organisation"] = request.GET["organisation"]
+    initial = {
+        "year": timezone.localdate().year,
+        "organisation": inputs.id_param(request.GET, "organisation"),
+    }
     form = GrantForm(request.POST or None, user=request.user, initial=initial)
     if form.is_valid():
         form.instance.created_by = request.user

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from municipality.inputs import date_in_range, refuse_line_breaks
+from municipality.inputs import MAX_ID, date_in_range, refuse_line_breaks
 
 
 class DateInput(forms.DateInput):
@@ -29,9 +29,6 @@ def formfield_for(model_field, **kwargs):
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
     return model_field.formfield(**kwargs)
-
-
-MAX_ID = 2**63 - 1
 
 
 def ids_in_range(field, clean):

@@ -13,6 +13,7 @@ MIN_DATE = datetime.date(1900, 1, 1)
 MAX_DATE = datetime.date(2200, 12, 31)
 MAX_AMOUNT = 100_000_000_000  # kronor
 MAX_PER_PAGE = 200
+MAX_ID = 2**63 - 1  # the largest primary key either database can hold
 
 
 def refuse_line_breaks(value):
@@ -61,6 +62,11 @@ def int_param(params, name, default=None, minimum=None, maximum=None):
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         return default
     return value
+
+
+def id_param(params, name):
+    """A record id from the query string (say, to preselect a choice); junk is None."""
+    return int_param(params, name, minimum=1, maximum=MAX_ID)
 
 
 def date_param(params, name, default=None):

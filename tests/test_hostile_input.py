@@ -23,6 +23,10 @@ QUERIES = [
     ("delegation_list", "committee=abc&from=9999-99-99&to=0001-01-01"),
     ("delegation_list", "committee=99999999999999999999999"),
     ("observation_list", "status=zz&body=abc&sort=nonexistent"),
+    ("meeting_create", "forum=:"),
+    ("meeting_create", "forum=99999999999999999999999"),
+    ("grant_create", "organisation=:"),
+    ("grant_create", "organisation=-1"),
 ]
 
 
