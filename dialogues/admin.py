@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dialogues.models import Forum, Invitation, Meeting, Observation
-from municipality.admin import SafeAdmin
+from municipality.admin import ArchiveAdmin, SafeAdmin
 
 
 @admin.register(Forum)
@@ -19,7 +19,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SafeAdmin, SimpleHistoryAdmin):
+class MeetingAdmin(ArchiveAdmin, SimpleHistoryAdmin):
     list_display = ["title", "forum", "start", "status"]
     list_filter = ["status", "forum__kind"]
     search_fields = ["title"]

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Meeting, Observation
+from municipality.archive import ArchivedFilterSet
 from municipality.forms import DateInput
 from municipality.models import Body
 from partners.models import Organisation
@@ -31,7 +32,7 @@ class ForumFilter(django_filters.FilterSet):
         self.filters["owner"].queryset = Body.objects.filter(municipality_id=municipality_id)
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(ArchivedFilterSet):
     forum = django_filters.ModelChoiceFilter(
         label=_("Forum"), queryset=Forum.objects.none(), empty_label=_("All")
     )
@@ -56,7 +57,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["forum", "owner", "kind", "organisation", "after", "before"]
+        fields = ["forum", "owner", "kind", "organisation", "after", "before", "archived"]
 
     def __init__(self, *args, user=None, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,8 +19,12 @@ class DateTimeInput(forms.DateTimeInput):
         )
 
 
-def organisations_of(municipality_id):
-    return Organisation.objects.filter(municipality_id=municipality_id, is_active=True)
+def organisations_of(municipality_id, chosen=()):
+    """Organisations to choose from: active and not archived, and any already chosen (so an
+    edit keeps them)."""
+    return Organisation.objects.filter(municipality_id=municipality_id).filter(
+        Q(is_active=True, archived_at__isnull=True) | Q(pk__in=list(chosen))
+    )
 
 
 class ForumForm(CrispyModelForm):
@@ -55,7 +59,8 @@ class ForumForm(CrispyModelForm):
         if not scope.is_admin:
             owners = owners.filter(pk__in=scope.staff_body_ids)
         self.fields["owner"].queryset = owners
-        self.fields["members"].queryset = organisations_of(municipality_id)
+        members = self.instance.members.values_list("pk", flat=True) if self.instance.pk else ()
+        self.fields["members"].queryset = organisations_of(municipality_id, members)
         self.fields["members"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
         self.fields["areas"].queryset = Area.objects.filter(municipality_id=municipality_id)
         self.order_fields(self.Meta.fields)
@@ -93,11 +98,14 @@ class MeetingForm(CrispyModelForm):
         if forum is None and self.initial.get("forum"):
             forum = forums.filter(pk=self.initial["forum"]).first()
         municipality_id = forum.municipality_id if forum else access.scope_for(user).municipality_id
-        self.fields["invited"].queryset = organisations_of(municipality_id)
+        invited = (
+            list(self.instance.invitations.values_list("organisation_id", flat=True))
+            if self.instance.pk
+            else []
+        )
+        self.fields["invited"].queryset = organisations_of(municipality_id, invited)
         if self.instance.pk:
-            self.fields["invited"].initial = list(
-                self.instance.invitations.values_list("organisation_id", flat=True)
-            )
+            self.fields["invited"].initial = invited
         elif forum is not None:
             self.fields["invited"].initial = list(forum.members.values_list("pk", flat=True))
         self.order_fields(["forum", "title", "start", "end", "place", "online_link", "invited"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from municipality import access
+from municipality.archive import Archivable, ArchiveQuerySet
 from municipality.models import Body
 from partners.models import Area, Organisation, TargetGroup
 
@@ -116,7 +117,7 @@ class Forum(models.Model):
         return self.owner.municipality_id
 
 
-class MeetingQuerySet(access.ScopedQuerySet):
+class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_representative:
@@ -150,7 +151,7 @@ class MeetingQuerySet(access.ScopedQuerySet):
         return visible
 
 
-class Meeting(models.Model):
+class Meeting(Archivable):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         HELD = "held", _("held")
@@ -523,7 +524,7 @@ class CalendarFeed(models.Model):
             meetings = meetings.filter(owned_by([self.body_id], prefix="forum__"))
         else:
             meetings = Meeting.objects.mine(self.owner)
-        return meetings
+        return meetings.current()
 
 
 class CalendarMessage(models.Model):

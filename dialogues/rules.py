@@ -74,10 +74,16 @@ add_rule(
     in_scope("meeting", "editable_by"),
     "Change a meeting's time, place and agenda",
 )
+keeps_meeting = in_scope("meeting", "kept_by")
 add_rule(
     "keep_meeting",
-    in_scope("meeting", "kept_by"),
+    keeps_meeting,
     "Log a held meeting and send its calendar invitations (staff keeping the forum)",
+)
+add_rule(
+    "archive_meeting",
+    keeps_meeting,
+    "Archive a meeting instead of deleting it, and restore it (staff keeping the forum)",
 )
 add_rule(
     "read_meeting_record",

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Meeting, Observation
+from municipality import archive
 
 STATUS_CLASSES = {
     Meeting.Status.PLANNED: "text-bg-info",
@@ -58,7 +59,9 @@ class MeetingTable(tables.Table):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
     def render_status(self, record):
-        return badge(record.status, record.get_status_display())
+        return format_html(
+            "{} {}", badge(record.status, record.get_status_display()), archive.badge(record)
+        )
 
 
 class ObservationTable(tables.Table):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("moten/nytt/", views.meeting_create, name="meeting_create"),
     path("moten/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("moten/<int:pk>/andra/", views.meeting_update, name="meeting_update"),
+    path("moten/<int:pk>/arkivera/", views.meeting_archive, name="meeting_archive"),
     path("moten/<int:pk>/genomfort/", views.meeting_log, name="meeting_log"),
     path("moten/<int:pk>/minnesanteckningar/", views.meeting_minutes, name="meeting_minutes"),
     path("moten/<int:pk>/kalender.ics", views.meeting_ics, name="meeting_ics"),

@@ -28,7 +28,7 @@ from dialogues.forms import (
 )
 from dialogues.models import CalendarFeed, Forum, Invitation, Meeting, Observation
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
-from municipality import access, inputs, lists, mail
+from municipality import access, archive, inputs, lists, mail
 from partners.models import ContactPerson
 
 PER_PAGE = 25
@@ -74,7 +74,7 @@ def forum_detail(request, pk):
         .prefetch_related("members", "target_groups", "areas", "steered_partnerships"),
         pk=pk,
     )
-    meetings = Meeting.objects.visible_to(user).filter(forum=forum).for_list()
+    meetings = Meeting.objects.visible_to(user).current().filter(forum=forum).for_list()
     now = timezone.now()
     context = {
         "forum": forum,
@@ -142,6 +142,7 @@ def meeting_calendar(request):
     first, last = weeks[0][0], weeks[-1][-1]
     meetings = (
         Meeting.objects.visible_to(request.user)
+        .current()
         .for_list()
         .filter(start__date__gte=first, start__date__lte=last)
         .order_by("start")
@@ -231,6 +232,13 @@ def meeting_create(request):
         messages.success(request, _("The meeting was saved."))
         return redirect(meeting)
     return form_page(request, form, _("New meeting"), reverse("meeting_list"))
+
+
+@require_POST
+def meeting_archive(request, pk):
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    access.require(request.user, "archive_meeting", meeting)
+    return archive.toggle(request, meeting)
 
 
 def meeting_update(request, pk):

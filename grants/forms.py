@@ -90,7 +90,7 @@ class GrantForm(CrispyModelForm):
                 pk=self.instance.scheme_id
             )
         self.fields["scheme"].queryset = schemes.select_related("committee")
-        organisations = Organisation.objects.all()
+        organisations = Organisation.objects.choosable([self.instance.organisation_id])
         if not scope.is_admin:
             organisations = organisations.filter(municipality_id=scope.municipality_id)
         self.fields["organisation"].queryset = organisations

@@ -146,7 +146,7 @@ class PaymentAccount(models.Model):
 
     organisation = models.OneToOneField(
         Organisation,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="payment_account",
         verbose_name=_("organisation"),
     )
@@ -187,7 +187,7 @@ class AccountChange(models.Model):
 
     organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="account_changes",
         verbose_name=_("organisation"),
     )

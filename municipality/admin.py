@@ -22,6 +22,40 @@ class SafeAdmin:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ArchivedListFilter(admin.SimpleListFilter):
+    title = _("archived")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not archived")), ("yes", _("Archived"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(archived_at__isnull=self.value() == "no")
+        return queryset
+
+
+class ArchiveAdmin(SafeAdmin):
+    """Records with history are archived here as in the service (municipality.archive);
+    deleting one that has history is refused by its protected relations."""
+
+    actions = ["archive_selected", "restore_selected"]
+    readonly_fields = ["archived_at", "archived_by"]
+
+    def get_list_filter(self, request):
+        return [ArchivedListFilter, *super().get_list_filter(request)]
+
+    @admin.action(description=_("Archive the selected records"))
+    def archive_selected(self, request, queryset):
+        for obj in queryset.filter(archived_at__isnull=True):
+            obj.archive(request.user)
+
+    @admin.action(description=_("Restore the selected records"))
+    def restore_selected(self, request, queryset):
+        for obj in queryset.exclude(archived_at__isnull=True):
+            obj.restore()
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]

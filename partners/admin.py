@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipality.admin import SafeAdmin
+from municipality.admin import ArchiveAdmin
 from partners.models import (
     Area,
     ContactPerson,
@@ -37,7 +37,7 @@ class ContactPersonInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SafeAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(ArchiveAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "org_number", "legal_form", "municipality", "is_active"]
     list_filter = ["municipality", "legal_form", "is_active"]
@@ -52,7 +52,7 @@ class FollowUpInline(admin.StackedInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SafeAdmin, SimpleHistoryAdmin):
+class PartnershipAdmin(ArchiveAdmin, SimpleHistoryAdmin):
     list_display = ["title", "run_by", "start_date", "end_date", "yearly_compensation"]
     list_filter = ["run_by__municipality", "run_by"]
     search_fields = ["title", "case_number"]

@@ -2,12 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from municipality.archive import ArchivedFilterSet
 from municipality.models import Body
 from partners import orgnr
 from partners.models import Area, Organisation, Partnership, TargetGroup
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(ArchivedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     legal_form = django_filters.ChoiceFilter(
         label=_("Legal form"), choices=Organisation.LegalForm.choices, empty_label=_("All")
@@ -27,7 +28,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["q", "legal_form", "target_groups", "areas", "is_active"]
+        fields = ["q", "legal_form", "target_groups", "areas", "is_active", "archived"]
 
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +47,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(is_active=value == "1")
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(ArchivedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -60,7 +61,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
     class Meta:
         model = Partnership
-        fields = ["q", "status", "run_by"]
+        fields = ["q", "status", "run_by", "archived"]
 
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -122,9 +122,10 @@ class PartnershipForm(CrispyModelForm):
             else scope.municipality_id
         )
         bodies = Body.objects.filter(municipality_id=municipality_id)
+        parties = self.instance.parties.values_list("pk", flat=True) if self.instance.pk else ()
         self.fields["parties"].queryset = Organisation.objects.filter(
             municipality_id=municipality_id
-        )
+        ).choosable(parties)
         self.fields["decided_by"].queryset = bodies.filter(kind=Body.Kind.COMMITTEE)
         administrations = bodies.filter(kind=Body.Kind.ADMINISTRATION)
         if not scope.is_admin:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from municipality import access
+from municipality.archive import Archivable, ArchiveQuerySet
 from municipality.inputs import digits, normalised_text
 from municipality.models import Body, Municipality
 from municipality.money import KronorField, amount_bounded
@@ -54,7 +55,7 @@ class Area(models.Model):
         return self.name
 
 
-class OrganisationQuerySet(access.ScopedQuerySet):
+class OrganisationQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_admin:
@@ -83,7 +84,7 @@ class OrganisationQuerySet(access.ScopedQuerySet):
         return self.editable_by(user)
 
 
-class Organisation(models.Model):
+class Organisation(Archivable):
     class LegalForm(models.TextChoices):
         NON_PROFIT = "non_profit", _("non-profit association (ideell förening)")
         FOUNDATION = "foundation", _("foundation (stiftelse)")
@@ -270,7 +271,7 @@ class ContactPerson(models.Model):
 
     organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="contacts",
         verbose_name=_("organisation"),
     )
@@ -308,7 +309,7 @@ class ContactPerson(models.Model):
         self.phone = normalised_text(self.phone)
 
 
-class PartnershipQuerySet(access.ScopedQuerySet):
+class PartnershipQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
         if scope.is_admin:
@@ -355,7 +356,7 @@ class PartnershipQuerySet(access.ScopedQuerySet):
         )
 
 
-class Partnership(models.Model):
+class Partnership(Archivable):
     """An IOP agreement (idéburet offentligt partnerskap)."""
 
     class Status(models.TextChoices):

@@ -28,7 +28,7 @@ class Reminder:
 def due(today, days):
     """The reminders due on `today` for a threshold of `days`, sent or not."""
     horizon = today + datetime.timedelta(days=days)
-    running = Partnership.objects.filter(start_date__lte=today, end_date__gte=today)
+    running = Partnership.objects.current().filter(start_date__lte=today, end_date__gte=today)
     candidates = (
         running.filter(
             Q(end_date__lte=horizon)

@@ -21,6 +21,11 @@ add_rule(
     "Change an organisation's details (civil servants of its municipality)",
 )
 add_rule(
+    "archive_organisation",
+    keeps_organisation,
+    "Archive an organisation instead of deleting it, and restore it",
+)
+add_rule(
     "read_organisation_notes",
     keeps_organisation,
     "Read the municipality's internal notes on an organisation",
@@ -36,8 +41,14 @@ add_rule(
     "See an organisation's contact persons: e-mail, phone, legal basis",
 )
 add_rule("create_partnership", is_civil_servant, "Register a new IOP agreement")
+keeps_partnership = in_scope("partnership", "editable_by")
 add_rule(
     "change_partnership",
-    in_scope("partnership", "editable_by"),
+    keeps_partnership,
     "Change an IOP agreement and record its follow-ups (the running förvaltning's staff)",
+)
+add_rule(
+    "archive_partnership",
+    keeps_partnership,
+    "Archive an IOP agreement instead of deleting it, and restore it",
 )

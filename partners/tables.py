@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from municipality import archive
 from municipality.money import format_kronor
 from partners.models import Organisation, Partnership
 
@@ -17,6 +18,8 @@ def status_badges(partnership):
     """The derived status, and a red flag when last year's follow-up is missing."""
     status = partnership.status
     badges = [format_html('<span class="badge {}">{}</span>', STATUS_BADGES[status], status.label)]
+    if partnership.is_archived:
+        badges.append(archive.badge(partnership))
     if partnership.follow_up_overdue:
         badges.append(
             format_html('<span class="badge text-bg-danger">{}</span>', _("follow-up overdue"))
@@ -37,6 +40,9 @@ class OrganisationTable(tables.Table):
         fields = ["name", "org_number", "legal_form", "target_groups", "areas", "is_active"]
         empty_text = _("No organisations match the filter.")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_name(self, record, value):
+        return format_html("{} {}", value, archive.badge(record))
 
     def render_org_number(self, value):
         return value or format_html('<span class="badge text-bg-warning">{}</span>', _("none"))

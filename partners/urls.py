@@ -8,6 +8,9 @@ urlpatterns = [
     path("organisationer/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisationer/<int:pk>/andra/", views.organisation_update, name="organisation_update"),
     path(
+        "organisationer/<int:pk>/arkivera/", views.organisation_archive, name="organisation_archive"
+    ),
+    path(
         "organisationer/<int:pk>/kontaktpersoner/ny/",
         views.contact_create,
         name="contact_create",
@@ -18,5 +21,6 @@ urlpatterns = [
     path("iop/nytt/", views.partnership_create, name="partnership_create"),
     path("iop/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("iop/<int:pk>/andra/", views.partnership_update, name="partnership_update"),
+    path("iop/<int:pk>/arkivera/", views.partnership_archive, name="partnership_archive"),
     path("iop/<int:pk>/uppfoljning/ny/", views.follow_up_create, name="follow_up_create"),
 ]

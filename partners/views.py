@@ -4,10 +4,11 @@ from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dialogues.models import Forum, Meeting, Observation
 from grants.models import Grant, PaymentAccount
-from municipality import access, history, lists
+from municipality import access, archive, history, lists
 from partners.contacts import remove_contact_person
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.forms import (
@@ -50,6 +51,13 @@ def organisation_list(request):
             "may_create": access.allows(request.user, "create_organisation"),
         },
     )
+
+
+@require_POST
+def organisation_archive(request, pk):
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+    access.require(request.user, "archive_organisation", organisation)
+    return archive.toggle(request, organisation)
 
 
 def organisation_detail(request, pk):
@@ -215,6 +223,13 @@ def contact_delete(request, pk):
         messages.success(request, _("The contact person was removed, from the history too."))
         return redirect("organisation_detail", organisation_id)
     return render(request, "partners/contact_confirm_delete.html", {"contact": contact})
+
+
+@require_POST
+def partnership_archive(request, pk):
+    partnership = get_object_or_404(Partnership.objects.visible_to(request.user), pk=pk)
+    access.require(request.user, "archive_partnership", partnership)
+    return archive.toggle(request, partnership)
 
 
 def partnership_list(request):

@@ -130,6 +130,7 @@ EXPECTED = {
         {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
     ),
     "organisation_update": (lambda c: {"pk": c.org.pk}, org_editors()),
+    "organisation_archive": (lambda c: {"pk": c.org.pk}, same_for(NOT_ALLOWED)),
     "contact_create": (lambda c: {"pk": c.org.pk}, org_editors()),
     "contact_update": (lambda c: {"pk": c.contact.pk}, contact_editors()),
     "contact_delete": (lambda c: {"pk": c.contact.pk}, contact_editors()),
@@ -141,6 +142,7 @@ EXPECTED = {
     ),
     "partnership_update": (lambda c: {"pk": c.partnership.pk}, partnership_editors()),
     "follow_up_create": (lambda c: {"pk": c.partnership.pk}, partnership_editors()),
+    "partnership_archive": (lambda c: {"pk": c.partnership.pk}, same_for(NOT_ALLOWED)),
     "forum_list": (None, same_for(PAGE)),
     "forum_create": (None, staff_only()),
     "forum_detail": (lambda c: {"pk": c.asn_forum.pk}, forum_readers()),
@@ -151,6 +153,7 @@ EXPECTED = {
     "meeting_detail": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
     "meeting_update": (lambda c: {"pk": c.meeting.pk}, {**forum_editors(), "elected": PAGE}),
     "meeting_log": (lambda c: {"pk": c.meeting.pk}, forum_editors()),
+    "meeting_archive": (lambda c: {"pk": c.meeting.pk}, same_for(NOT_ALLOWED)),
     "meeting_minutes": (
         lambda c: {"pk": c.meeting.pk},
         {**forum_readers(), "representative": FORBIDDEN},

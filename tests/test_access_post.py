@@ -69,6 +69,22 @@ POST_OUTCOMES = {
     # Confirming or rejecting a pending account change: someone who keeps the account and
     # did not enter the change (or withdrawing one's own).
     "account_decide": {**same_for(FORBIDDEN), "admin": ALLOWED, "kalmar_staff": NOT_FOUND},
+    # Archiving and restoring: those who change the record (an organisation's own
+    # representative edits its contacts, not its place in the register).
+    "organisation_archive": {
+        **same_for(FORBIDDEN),
+        "staff": ALLOWED,
+        "other_staff": ALLOWED,
+        "admin": ALLOWED,
+        "kalmar_staff": NOT_FOUND,
+    },
+    "partnership_archive": {
+        **same_for(FORBIDDEN),
+        "staff": ALLOWED,
+        "admin": ALLOWED,
+        "kalmar_staff": NOT_FOUND,
+    },
+    "meeting_archive": kept_by_forum_editors(),
 }
 # Logging out is a POST anyone logged in may make; it changes only their session.
 NOT_CHECKED = {"logout"}
