@@ -207,6 +207,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "municipality.login.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "municipality.login.client_ip"
 AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# Retention of personal data (`manage.py gallra`, municipality/personal_data.py): contact
+# persons of organisations inactive or archived this many years, and who attended meetings
+# and was sent invitations and feedback this many years back.
+PERSONAL_DATA_CONTACT_YEARS = envint("PERSONAL_DATA_CONTACT_YEARS", 2, minimum=1)
+PERSONAL_DATA_ATTENDANCE_YEARS = envint("PERSONAL_DATA_ATTENDANCE_YEARS", 5, minimum=1)
 # How many reverse proxies in front append the client's address to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 

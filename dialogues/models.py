@@ -60,6 +60,9 @@ class ForumQuerySet(access.ScopedQuerySet):
 class Forum(models.Model):
     """A standing form of dialogue with civil society, owned by one nämnd or one förvaltning."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"name": None, "description": None}
+
     class Kind(models.TextChoices):
         ASSOCIATION_MEETING = "association_meeting", _("association meeting (föreningsträff)")
         THEME_DAY = "theme_day", _("theme day (temadag)")
@@ -152,6 +155,18 @@ class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
 
 
 class Meeting(Archivable):
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "archived_by": "user_link",
+        "title": None,
+        "place": None,
+        "online_link": None,
+        "agenda": "official_record",
+        "internal_participants": "attendance",
+        "minutes": "official_record",
+        "created_by": "user_link",
+    }
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         HELD = "held", _("held")
@@ -263,6 +278,9 @@ class Invitation(models.Model):
     recorded as attending: the database has nowhere to put it.
     """
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {}
+
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("meeting")
     )
@@ -331,6 +349,14 @@ class ObservationQuerySet(access.ScopedQuerySet):
 
 class Observation(models.Model):
     """A need or problem an organisation raised at a meeting, followed until handled."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "theme": None,
+        "text": "official_record",
+        "response": "official_record",
+        "feedback_sent_to": "correspondence",
+    }
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -439,6 +465,9 @@ class CalendarFeed(models.Model):
     meetings. Who may see its token is decided in `dialogues.feeds`.
     """
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"token": None, "owner": "user_link"}
+
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("organisation")
         FORUM = "forum", _("forum")
@@ -529,6 +558,9 @@ class CalendarFeed(models.Model):
 
 class CalendarMessage(models.Model):
     """An invitation, update or cancellation e-mailed for a meeting: what, to whom, when."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"sent_by": "user_link", "recipients": "correspondence"}
 
     class Method(models.TextChoices):
         REQUEST = "REQUEST", _("invitation")

@@ -59,6 +59,9 @@ class SchemeQuerySet(access.ScopedQuerySet):
 class GrantScheme(models.Model):
     """A form of grant (bidragsform) that one nämnd grants."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"name": None, "description": None}
+
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("organisation grant (organisationsbidrag)")
         OPERATING = "operating", _("operating grant (verksamhetsbidrag)")
@@ -104,6 +107,9 @@ class GrantScheme(models.Model):
 class GrantLevel(models.Model):
     """The amount (or ceiling) of a scheme for one year, and the decision behind it."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"decision": None}
+
     scheme = models.ForeignKey(
         GrantScheme, on_delete=models.CASCADE, related_name="levels", verbose_name=_("scheme")
     )
@@ -139,6 +145,9 @@ class GrantLevel(models.Model):
 class PaymentAccount(models.Model):
     """Where an organisation's grants are paid. Its own history: a changed account is
     what auditors look for first."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"number": None}
 
     class Kind(models.TextChoices):
         BANKGIRO = "bankgiro", _("bankgiro")
@@ -179,6 +188,14 @@ class AccountChangeQuerySet(models.QuerySet):
 class AccountChange(models.Model):
     """A new payment account, entered by one person and in force only once a second
     authorised person has confirmed it. Until then payments go to the confirmed account."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "number": None,
+        "signatory": "official_record",
+        "entered_by": "user_link",
+        "decided_by": "user_link",
+    }
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for confirmation")
@@ -344,6 +361,17 @@ class Grant(models.Model):
     """An application and the decision on it. Payments and reports back hang off it; its
     status follows from them (see GrantQuerySet.with_figures)."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "purpose": None,
+        "decision_reference": None,
+        "case_number": None,
+        "decision_maker": "official_record",
+        "conflict_note": "official_record",
+        "overdue_report_reason": None,
+        "created_by": "user_link",
+    }
+
     class Decision(models.TextChoices):
         APPLIED = "applied", _("applied")
         GRANTED = "granted", _("granted")
@@ -489,6 +517,15 @@ def organisations_with_overdue_reports(today=None):
 class Payment(models.Model):
     """Money out: when, how much, and to which account (kept as it was on the day)."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "account_number": None,
+        "reference": None,
+        "excess_reason": None,
+        "reversal_reason": None,
+        "created_by": "user_link",
+    }
+
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, related_name="payments", verbose_name=_("grant")
     )
@@ -595,6 +632,9 @@ def record_payment(grant_id, save):
 
 class GrantReport(models.Model):
     """The report back (återrapportering) on a grant, and any recovery (återkrav)."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"comment": "official_record", "recovery_reason": None}
 
     grant = models.OneToOneField(
         Grant, on_delete=models.CASCADE, related_name="report", verbose_name=_("grant")

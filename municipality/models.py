@@ -11,6 +11,9 @@ from municipality import access
 
 
 class Municipality(models.Model):
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"name": None, "code": None}
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(
         _("municipality code"),
@@ -44,6 +47,9 @@ class BodyQuerySet(access.ScopedQuerySet):
 
 class Body(models.Model):
     """A nämnd (political committee) or a förvaltning (its administration)."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"name": None, "short_name": None}
 
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("committee (nämnd)")
@@ -138,6 +144,15 @@ ROLE_SUMMARY = {
 class User(AbstractUser):
     """A person who logs in. The role says what kind of user they are; memberships say where."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "password": None,
+        "username": "account",
+        "first_name": "account",
+        "last_name": "account",
+        "email": "account",
+    }
+
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.CIVIL_SERVANT
     )
@@ -180,6 +195,9 @@ class User(AbstractUser):
 
 class Membership(models.Model):
     """A civil servant's place in a förvaltning, or an elected member's seat on a nämnd."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"user": "user_link", "title": "account"}
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")

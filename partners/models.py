@@ -6,14 +6,14 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from municipality import access
+from municipality import access, personal_data
 from municipality.archive import Archivable, ArchiveQuerySet
 from municipality.inputs import digits, normalised_text
 from municipality.models import Body, Municipality
@@ -24,6 +24,9 @@ EXPIRING_WITHIN_DAYS = 90
 
 
 class TargetGroup(models.Model):
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"name": None}
+
     name = models.CharField(_("name"), max_length=80, unique=True)
 
     class Meta:
@@ -37,6 +40,9 @@ class TargetGroup(models.Model):
 
 class Area(models.Model):
     """A part of the municipality (stadsområde) an organisation works in."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"name": None}
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="areas", verbose_name=_("municipality")
@@ -85,6 +91,20 @@ class OrganisationQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
 
 
 class Organisation(Archivable):
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "archived_by": "user_link",
+        "name": None,
+        "org_number": None,
+        "street_address": "organisation_contact",
+        "postal_code": None,
+        "city": None,
+        "email": "organisation_contact",
+        "phone": "organisation_contact",
+        "website": None,
+        "notes": "official_record",
+    }
+
     class LegalForm(models.TextChoices):
         NON_PROFIT = "non_profit", _("non-profit association (ideell förening)")
         FOUNDATION = "foundation", _("foundation (stiftelse)")
@@ -200,6 +220,9 @@ class Organisation(Archivable):
 class Representative(models.Model):
     """A user who speaks for an organisation (organisationsföreträdare)."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"user": "user_link"}
+
     class Authorisation(models.TextChoices):
         SIGNATORY = "signatory", _("authorised signatory (firmatecknare)")
         PROXY = "power_of_attorney", _("power of attorney (fullmakt)")
@@ -259,9 +282,20 @@ class ContactPersonQuerySet(access.ScopedQuerySet):
     def editable_by(self, user):
         return self.filter(organisation__in=Organisation.objects.contact_editable_by(user))
 
+    def delete(self):
+        """A bulk delete (the admin's "delete selected") removes each person everywhere."""
+        with transaction.atomic():
+            contacts = list(self)
+            for contact in contacts:
+                contact.delete()
+        return len(contacts), {self.model._meta.label: len(contacts)}
+
 
 class ContactPerson(models.Model):
     """Personal data: kept to what contact needs, with its legal basis, removable."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"name": "contact", "role": "contact", "email": "contact", "phone": "contact"}
 
     class LegalBasis(models.TextChoices):
         PUBLIC_TASK = "public_task", _("task in the public interest")
@@ -307,6 +341,25 @@ class ContactPerson(models.Model):
 
     def clean(self):
         self.phone = normalised_text(self.phone)
+
+    def identifiers(self):
+        """Every name, e-mail and phone the person has had in the register."""
+        found = {self.name, self.email, self.phone}
+        for row in ContactPerson.history.filter(id=self.pk).values_list("name", "email", "phone"):
+            found.update(row)
+        return {value for value in found if value}
+
+    def delete(self, *args, **kwargs):
+        """Removal as the GDPR asks, on every path (the service's and the admin's): the
+        row goes, and the person's details leave its history and every copy elsewhere."""
+        identifiers, pk = self.identifiers(), self.pk
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            ContactPerson.history.filter(id=pk).update(
+                name=personal_data.REMOVED, email="", phone="", role=""
+            )
+            personal_data.scrub_everywhere(identifiers)
+        return result
 
 
 class PartnershipQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
@@ -358,6 +411,18 @@ class PartnershipQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
 
 class Partnership(Archivable):
     """An IOP agreement (idéburet offentligt partnerskap)."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {
+        "archived_by": "user_link",
+        "title": None,
+        "case_number": None,
+        "purpose": None,
+        "activities": None,
+        "extension_terms": None,
+        "municipality_contribution": None,
+        "organisation_contribution": None,
+    }
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -566,6 +631,9 @@ class Partnership(Archivable):
 class FollowUp(models.Model):
     """The yearly quality follow-up (kvalitetsuppföljning) of an agreement."""
 
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"summary": "official_record", "next_steps": "official_record"}
+
     class Assessment(models.TextChoices):
         GOOD = "good", _("good")
         NEEDS_IMPROVEMENT = "needs_improvement", _("needs improvement")
@@ -605,6 +673,9 @@ class FollowUp(models.Model):
 
 class ReminderSent(models.Model):
     """One reminder per agreement, kind and threshold, so a daily run never repeats itself."""
+
+    # What personal data each text field and user link holds: municipality.personal_data.
+    personal_data = {"key": None, "recipients": "correspondence"}
 
     class Kind(models.TextChoices):
         ENDING = "ending", _("agreement ends")

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from dialogues.models import Forum, Meeting, Observation
 from grants.models import Grant, PaymentAccount
 from municipality import access, archive, history, lists
-from partners.contacts import remove_contact_person
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.forms import (
     ContactPersonForm,
@@ -219,7 +218,7 @@ def contact_delete(request, pk):
     contact = ContactPerson.objects.select_related("organisation").for_change(request.user, pk=pk)
     if request.method == "POST":
         organisation_id = contact.organisation_id
-        remove_contact_person(contact)
+        contact.delete()
         messages.success(request, _("The contact person was removed, from the history too."))
         return redirect("organisation_detail", organisation_id)
     return render(request, "partners/contact_confirm_delete.html", {"contact": contact})

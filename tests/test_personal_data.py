@@ -1,0 +1,123 @@
+"""Personal data: every field declared, and removal that reaches every copy, proven by
+searching every text column of every table afterwards."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models
+from django.urls import reverse
+
+from dialogues.models import Meeting
+from municipality import personal_data
+from partners.models import ContactPerson, ReminderSent
+
+OWN_APPS = {"municipality", "partners", "dialogues", "grants"}
+
+
+def own_models():
+    for model in apps.get_models():
+        if model._meta.app_label in OWN_APPS and not model.__name__.startswith("Historical"):
+            yield model
+
+
+def needs_declaring(field):
+    """Free text, and links to a person's account, may hold personal data."""
+    if field.is_relation:
+        return field.many_to_one and field.related_model is apps.get_model(settings.AUTH_USER_MODEL)
+    return isinstance(field, models.CharField | models.TextField) and not field.choices
+
+
+@pytest.mark.parametrize("model", list(own_models()), ids=lambda m: m._meta.label)
+def test_every_text_field_and_user_link_is_declared(model):
+    declared = getattr(model, "personal_data", None)
+    assert declared is not None, "declare personal_data on the model"
+    fields = {f.name for f in model._meta.concrete_fields if needs_declaring(f)}
+    assert set(declared) == fields
+    assert {key for key in declared.values() if key} <= set(personal_data.CATEGORIES)
+
+
+def text_columns():
+    """(table, column) of every text column of every table, history tables included."""
+    introspection = connection.introspection
+    with connection.cursor() as cursor:
+        for table in introspection.table_names(cursor):
+            for column in introspection.get_table_description(cursor, table):
+                kind = introspection.get_field_type(column.type_code, column)
+                if kind in ("CharField", "TextField"):
+                    yield table, column.name
+
+
+def found_anywhere(*needles):
+    """Every (table, column, needle) where a text column contains a needle, ignoring case."""
+    columns = {}
+    for table, column in text_columns():
+        columns.setdefault(table, []).append(column)
+    assert "email" in columns["partners_contactperson"]
+    quote = connection.ops.quote_name
+    hits = set()
+    with connection.cursor() as cursor:
+        for table, names in columns.items():
+            cursor.execute(f"SELECT {', '.join(map(quote, names))} FROM {quote(table)}")
+            for row in cursor.fetchall():
+                for column, value in zip(names, row, strict=True):
+                    for needle in needles:
+                        if value and needle.lower() in value.lower():
+                            hits.add((table, column, needle))
+    return sorted(hits)
+
+
+def leave_traces(client, cast, mailoutbox):
+    """The contact person everywhere a copy can land: history (with an old address),
+    invitation recipients, feedback recipients and their history, reminder recipients."""
+    contact = cast.contact
+    contact.phone = "070-123 45 67"
+    contact.email = "omar.gammal@example.se"
+    contact.save()
+    contact.email = "omar@example.se"
+    contact.save()
+    client.force_login(cast.staff)
+    Meeting.objects.filter(pk=cast.meeting.pk).update(status="planned", sequence=0)
+    assert client.post(reverse("meeting_invitations", args=[cast.meeting.pk])).status_code == 302
+    observation = cast.observation
+    observation.status, observation.response = "handled", "Fler platser öppnas."
+    observation.handled_on = datetime.date(2026, 4, 1)
+    observation.forwarded_to = cast.asn
+    observation.save()
+    client.post(reverse("observation_notify", args=[observation.pk]))
+    ReminderSent.objects.create(
+        partnership=cast.partnership, kind="ending", key="2026-12-31",
+        recipients="Omar Saleh <omar@example.se>",
+    )  # fmt: skip
+    assert len(mailoutbox) == 2
+    needles = ("Omar Saleh", "omar@example.se", "omar.gammal@example.se", "070-123 45 67")
+    assert {hit[2] for hit in found_anywhere(*needles)} == set(needles)
+    return needles
+
+
+def test_removing_a_contact_person_leaves_no_copy_anywhere(client, cast, mailoutbox):
+    needles = leave_traces(client, cast, mailoutbox)
+    response = client.post(reverse("contact_delete", args=[cast.contact.pk]))
+    assert response.status_code == 302
+    assert found_anywhere(*needles) == []
+    assert not ContactPerson.objects.filter(pk=cast.contact.pk).exists()
+    # What was sent is still on record, without the person.
+    message = cast.meeting.calendar_messages.get()
+    assert personal_data.REMOVED in message.recipients and "Röda Korset" in message.recipients
+    assert "Peter Wall" in str(found_anywhere("Peter Wall"))
+
+
+def test_a_bulk_delete_reaches_every_copy_too(client, cast, mailoutbox):
+    """The admin's "delete selected" and its inline rows delete through the queryset."""
+    needles = leave_traces(client, cast, mailoutbox)
+    assert ContactPerson.objects.filter(pk=cast.contact.pk).delete()[0] == 1
+    assert found_anywhere(*needles) == []
+
+
+def test_an_organisation_with_contact_persons_cannot_be_deleted(cast):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        cast.org.delete()
+    assert ContactPerson.objects.filter(pk=cast.contact.pk).exists()
