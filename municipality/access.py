@@ -199,6 +199,16 @@ add_rule(
     "Read the dialogue structures report and the delegation list",
 )
 add_rule("administer", is_admin, "Use the administration site: users, roles, bodies")
+add_rule(
+    "extract_user_data",
+    is_admin,
+    "Make a register extract (GDPR art. 15) of everything stored about a user account",
+)
+add_rule(
+    "read_processing_record",
+    is_admin,
+    "Read the record of processing (GDPR art. 30): every field holding personal data",
+)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -237,3 +237,28 @@ class Membership(models.Model):
             )
         if self.body.municipality_id != self.user.municipality_id:
             raise ValidationError({"body": _("The body belongs to another municipality.")})
+
+
+class RegisterExtract(models.Model):
+    """A register extract (GDPR art. 15) was made: who made it, when, and about whom."""
+
+    class Subject(models.TextChoices):
+        CONTACT_PERSON = "contact_person", _("contact person")
+        USER = "user", _("user account")
+
+    personal_data = {"made_by": "user_link"}
+
+    made_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("made by")
+    )
+    made_at = models.DateTimeField(_("made"), auto_now_add=True)
+    subject = models.CharField(_("about"), max_length=20, choices=Subject.choices)
+    subject_id = models.PositiveBigIntegerField(_("about id"))
+
+    class Meta:
+        verbose_name = _("register extract")
+        verbose_name_plural = _("register extracts")
+        ordering = ["-made_at"]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} {self.subject_id} ({self.made_at:%Y-%m-%d})"

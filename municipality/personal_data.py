@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from municipality.models import RegisterExtract
 
 REMOVED = "(borttagen person)"
 
@@ -119,6 +124,16 @@ def personal_fields():
                 yield model, model._meta.get_field(name), CATEGORIES[key]
 
 
+def processing_record():
+    """[(Category, [(what, field)])]: every field holding personal data, by category."""
+    fields = {}
+    for model, field, category in personal_fields():
+        fields.setdefault(category.key, []).append(
+            (model._meta.verbose_name_plural.capitalize(), str(field.verbose_name))
+        )
+    return [(CATEGORIES[key], sorted(fields.get(key, []))) for key in CATEGORIES]
+
+
 def history_model(model):
     """The django-simple-history model that copies `model`, if any."""
     manager = getattr(model, "history", None)
@@ -186,3 +201,143 @@ def _scrub_model(model, names, identifiers, pattern):
             model._base_manager.filter(pk=row.pk).update(**updates)
             changed += 1
     return changed
+
+
+# The register extract (art. 15) ------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    title: str
+    records: list  # of (record label, [(field label, value)])
+
+
+def _label(field):
+    return str(field.verbose_name).capitalize()
+
+
+def _value(obj, field):
+    if field.is_relation:
+        related = getattr(obj, field.name, None)
+        return "" if related is None else str(related)
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    value = getattr(obj, field.attname)
+    if hasattr(value, "isoformat"):
+        return (
+            value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "hour") else str(value)
+        )
+    return "" if value is None else str(value)
+
+
+def _fields(obj, skip=()):
+    shown = []
+    for field in obj._meta.concrete_fields:
+        if field.name in skip or field.name == "password" or field.primary_key:
+            continue
+        value = _value(obj, field)
+        if value:
+            shown.append((_label(field), value))
+    return shown
+
+
+def record_section(title, objects, skip=()):
+    return Section(title, [(str(obj), _fields(obj, skip)) for obj in objects])
+
+
+def history_section(title, records):
+    """Every earlier version of a record: when, by whom, and what it held."""
+    skip = {"history_id", "history_change_reason", "history_type", "history_user", "history_date"}
+    return Section(
+        title,
+        [
+            (
+                f"{record.history_date:%Y-%m-%d %H:%M} {record.get_history_type_display()}"
+                f" ({record.history_user or '–'})",
+                _fields(record, skip),
+            )
+            for record in records
+        ],
+    )
+
+
+def copies_section(identifiers):
+    """Where a copy of the person's name, e-mail or phone sits in another record."""
+    pattern = _pattern(identifiers)
+    records = []
+    if pattern is None:
+        return Section(str(_("Copies in other records")), records)
+    for model, field, _category in personal_fields():
+        if not isinstance(field, models.CharField | models.TextField):
+            continue
+        for target in filter(None, [model, history_model(model)]):
+            matching = models.Q()
+            for identifier in identifiers:
+                if len(identifier.strip()) >= 3:
+                    matching |= models.Q(**{f"{field.name}__icontains": identifier.strip()})
+            for row in target._base_manager.filter(matching):
+                value = getattr(row, field.name)
+                if pattern.search(value or ""):
+                    label = f"{target._meta.verbose_name.capitalize()}: {row}"
+                    records.append((label, [(_label(field), value)]))
+    return Section(str(_("Copies in other records")), records)
+
+
+def links_section(user, limit=100):
+    """The records that name the user: as member, representative, owner, or as who
+    created, changed or sent them (the first `limit` of each kind, and how many)."""
+    records = []
+    for model, field, category in personal_fields():
+        if category.key != "user_link" or not field.is_relation:
+            continue
+        rows = model._base_manager.filter(**{field.name: user})
+        count = rows.count()
+        kind = f"{model._meta.verbose_name.capitalize()} ({field.verbose_name})"
+        records += [(f"{kind}: {row}", _fields(row, {field.name})) for row in rows[:limit]]
+        if count > limit:
+            records.append((kind, [(str(_("Further records")), str(count - limit))]))
+    for model, _declared in declared_models():
+        history = history_model(model)
+        count = history.objects.filter(history_user=user).count() if history else 0
+        if count:
+            records.append(
+                (
+                    str(_("Changes to %(things)s") % {"things": model._meta.verbose_name_plural}),
+                    [(str(_("Number of changes")), str(count))],
+                )
+            )
+    return Section(str(_("Records that name the user")), records)
+
+
+def extract_response(request, subject_kind, subject, sections):
+    """The extract as a printable page, or as JSON with `?format=json`; either way it is
+    recorded in RegisterExtract."""
+    log = RegisterExtract.objects.create(
+        made_by=request.user, subject=subject_kind, subject_id=subject.pk
+    )
+    made_at = timezone.localtime(log.made_at)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(
+            as_json(sections, str(subject), made_at), json_dumps_params={"ensure_ascii": False}
+        )
+        filename = f"registerutdrag-{subject_kind}-{subject.pk}-{made_at:%Y%m%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    context = {"subject": subject, "sections": sections, "made_at": made_at, "log": log}
+    return render(request, "register_extract.html", context)
+
+
+def as_json(sections, subject, made_at):
+    return {
+        "subject": subject,
+        "made_at": made_at.isoformat(timespec="seconds"),
+        "sections": [
+            {
+                "title": section.title,
+                "records": [
+                    {"record": label, "fields": dict(fields)} for label, fields in section.records
+                ],
+            }
+            for section in sections
+        ],
+    }

@@ -1,9 +1,10 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from dialogues.models import Forum, Observation, owned_by
-from municipality import access
-from municipality.models import Body, Membership
+from municipality import access, personal_data
+from municipality.models import Body, Membership, User
 
 
 def home(request):
@@ -49,3 +50,26 @@ def body_detail(request, pk):
         "overdue_observations": observations.overdue().count(),
     }
     return render(request, "municipality/body_detail.html", context)
+
+
+def user_extract(request, pk):
+    """Everything stored about a user account (GDPR art. 15), page or JSON."""
+    access.require(request.user, "extract_user_data")
+    user = get_object_or_404(User, pk=pk)
+    identifiers = {user.email, user.get_full_name(), user.username}
+    sections = [
+        personal_data.record_section(_("User account"), [user]),
+        personal_data.links_section(user),
+        personal_data.copies_section(identifiers),
+    ]
+    return personal_data.extract_response(request, "user", user, sections)
+
+
+def processing_record(request):
+    """The record of processing (GDPR art. 30), generated from the models' declarations."""
+    access.require(request.user, "read_processing_record")
+    return render(
+        request,
+        "municipality/processing_record.html",
+        {"categories": personal_data.processing_record()},
+    )

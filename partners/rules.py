@@ -40,6 +40,11 @@ add_rule(
     ((is_civil_servant | is_admin) & sees_organisation) | represents,
     "See an organisation's contact persons: e-mail, phone, legal basis",
 )
+add_rule(
+    "extract_contact_data",
+    (is_civil_servant | is_admin) & in_scope("contact_person"),
+    "Make a register extract (GDPR art. 15) of everything stored about a contact person",
+)
 add_rule("create_partnership", is_civil_servant, "Register a new IOP agreement")
 keeps_partnership = in_scope("partnership", "editable_by")
 add_rule(

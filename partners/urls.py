@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("kontaktpersoner/<int:pk>/andra/", views.contact_update, name="contact_update"),
     path("kontaktpersoner/<int:pk>/ta-bort/", views.contact_delete, name="contact_delete"),
+    path("kontaktpersoner/<int:pk>/registerutdrag/", views.contact_extract, name="contact_extract"),
     path("iop/", views.partnership_list, name="partnership_list"),
     path("iop/nytt/", views.partnership_create, name="partnership_create"),
     path("iop/<int:pk>/", views.partnership_detail, name="partnership_detail"),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dialogues.models import Forum, Meeting, Observation
 from grants.models import Grant, PaymentAccount
-from municipality import access, archive, history, lists
+from municipality import access, archive, history, lists, personal_data
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.forms import (
     ContactPersonForm,
@@ -109,6 +109,8 @@ def organisation_detail(request, pk):
         "may_edit": access.allows(user, "change_organisation", organisation),
         "may_read_notes": access.allows(user, "read_organisation_notes", organisation),
         "may_edit_contacts": access.allows(user, "change_organisation_contacts", organisation),
+        # One answer for all: the organisation's contact persons share one scope.
+        "may_extract_contacts": access.allows(user, "extract_contact_data", contacts.first()),
         "may_propose_account": access.allows(user, "propose_payment_account", organisation),
         "history": None,
     }
@@ -222,6 +224,20 @@ def contact_delete(request, pk):
         messages.success(request, _("The contact person was removed, from the history too."))
         return redirect("organisation_detail", organisation_id)
     return render(request, "partners/contact_confirm_delete.html", {"contact": contact})
+
+
+def contact_extract(request, pk):
+    """Everything stored about a contact person (GDPR art. 15), page or JSON."""
+    contact = get_object_or_404(ContactPerson.objects.visible_to(request.user), pk=pk)
+    access.require(request.user, "extract_contact_data", contact)
+    sections = [
+        personal_data.record_section(_("Contact person"), [contact]),
+        personal_data.history_section(
+            _("Earlier versions"), contact.history.select_related("history_user")
+        ),
+        personal_data.copies_section(contact.identifiers()),
+    ]
+    return personal_data.extract_response(request, "contact_person", contact, sections)
 
 
 @require_POST

@@ -134,6 +134,12 @@ EXPECTED = {
     "contact_create": (lambda c: {"pk": c.org.pk}, org_editors()),
     "contact_update": (lambda c: {"pk": c.contact.pk}, contact_editors()),
     "contact_delete": (lambda c: {"pk": c.contact.pk}, contact_editors()),
+    "contact_extract": (
+        lambda c: {"pk": c.contact.pk},
+        {**contact_editors(), "representative": FORBIDDEN},
+    ),
+    "user_extract": (lambda c: {"pk": c.staff.pk}, {**same_for(FORBIDDEN), "admin": PAGE}),
+    "processing_record": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "partnership_list": (None, same_for(PAGE)),
     "partnership_create": (None, staff_only()),
     "partnership_detail": (

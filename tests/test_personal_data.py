@@ -2,6 +2,7 @@
 searching every text column of every table afterwards."""
 
 import datetime
+import json
 
 import pytest
 from django.apps import apps
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from dialogues.models import Meeting
 from municipality import personal_data
+from municipality.models import RegisterExtract
 from partners.models import ContactPerson, ReminderSent
 
 OWN_APPS = {"municipality", "partners", "dialogues", "grants"}
@@ -121,3 +123,40 @@ def test_an_organisation_with_contact_persons_cannot_be_deleted(cast):
     with pytest.raises(ProtectedError):
         cast.org.delete()
     assert ContactPerson.objects.filter(pk=cast.contact.pk).exists()
+
+
+def test_a_contact_persons_extract_holds_every_copy_and_is_recorded(client, cast, mailoutbox):
+    leave_traces(client, cast, mailoutbox)
+    url = reverse("contact_extract", args=[cast.contact.pk])
+    page = client.get(url).content.decode()
+    for text in ("Registerutdrag", "omar@example.se", "omar.gammal@example.se", "070-123 45 67"):
+        assert text in page
+    assert "Mottagare" in page and "Återkoppling skickad till" in page
+    download = client.get(url, {"format": "json"})
+    assert download["Content-Disposition"].startswith('attachment; filename="registerutdrag-')
+    data = json.loads(download.content)
+    assert data["subject"] == "Omar Saleh"
+    assert "omar.gammal@example.se" in json.dumps(data, ensure_ascii=False)
+    logged = RegisterExtract.objects.order_by("made_at")
+    assert [(e.made_by, e.subject, e.subject_id) for e in logged] == [
+        (cast.staff, "contact_person", cast.contact.pk)
+    ] * 2
+
+
+def test_a_user_accounts_extract_names_every_record_that_names_them(client, cast):
+    client.force_login(cast.admin)
+    page = client.get(reverse("user_extract", args=[cast.staff.pk])).content.decode()
+    assert cast.staff.username in page
+    assert cast.asf.name in page  # the membership
+    assert RegisterExtract.objects.get().subject == "user"
+
+
+def test_the_record_of_processing_lists_every_declared_field(client, cast):
+    client.force_login(cast.admin)
+    page = client.get(reverse("processing_record")).content.decode()
+    for model, field, category in personal_data.personal_fields():
+        assert str(category.label) in page
+        what = model._meta.verbose_name_plural.capitalize()
+        assert f"<td>{what}</td><td>{field.verbose_name}</td>" in page
+    assert "Mottagare av inbjudningar, påminnelser och återkoppling" in page
+    assert "Kontaktpersoner" in page
