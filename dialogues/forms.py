@@ -131,6 +131,8 @@ class MeetingForm(CrispyModelForm):
 class MeetingLogForm(CrispyModelForm):
     """The held meeting in one page: its status, who came and the minutes."""
 
+    collects_personal_data = True
+
     class Meta:
         model = Meeting
         fields = ["status", "participants_count", "internal_participants", "minutes"]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipality.forms import SafeModelForm
 from municipality.login import AdminLoginForm
-from municipality.models import Body, Membership, Municipality, User
+from municipality.models import Body, Membership, Municipality, PrivacyNotice, User
 
 admin.site.site_header = _("Samverkansregistret – administration")
 admin.site.site_title = _("Samverkansregistret")
@@ -103,3 +103,8 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role in the register"), {"fields": ("role", "municipality")}),
     )
     inlines = [MembershipInline]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(SafeAdmin, admin.ModelAdmin):
+    list_display = ["municipality", "controller"]

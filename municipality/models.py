@@ -262,3 +262,39 @@ class RegisterExtract(models.Model):
 
     def __str__(self):
         return f"{self.get_subject_display()} {self.subject_id} ({self.made_at:%Y-%m-%d})"
+
+
+class PrivacyNotice(models.Model):
+    """The municipality's own words on "Så behandlar vi personuppgifter"; the purposes,
+    legal bases and retention beside them come from the program's declarations."""
+
+    personal_data = {"controller": None, "contact": None, "introduction": None, "rights": None}
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="privacy_notice",
+        verbose_name=_("municipality"),
+    )
+    controller = models.CharField(
+        _("controller"),
+        max_length=200,
+        help_text=_("The nämnd responsible for the personal data, e.g. Kommunstyrelsen."),
+    )
+    contact = models.TextField(
+        _("contact"),
+        help_text=_("How to reach the controller and the data protection officer."),
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    rights = models.TextField(
+        _("your rights"),
+        blank=True,
+        help_text=_("Leave empty for the standard text on the rights the GDPR gives."),
+    )
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self):
+        return str(self.municipality)

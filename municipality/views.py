@@ -1,10 +1,11 @@
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from dialogues.models import Forum, Observation, owned_by
 from municipality import access, personal_data
-from municipality.models import Body, Membership, User
+from municipality.models import Body, Membership, PrivacyNotice, User
 
 
 def home(request):
@@ -72,4 +73,18 @@ def processing_record(request):
         request,
         "municipality/processing_record.html",
         {"categories": personal_data.processing_record()},
+    )
+
+
+@login_not_required
+def privacy_notice(request):
+    """ "Så behandlar vi personuppgifter", open to anyone: the user's own municipality's
+    notice, or every municipality's before login."""
+    notices = PrivacyNotice.objects.select_related("municipality")
+    if request.user.is_authenticated and request.user.municipality_id:
+        notices = notices.filter(municipality_id=request.user.municipality_id)
+    return render(
+        request,
+        "municipality/privacy_notice.html",
+        {"notices": notices, "categories": personal_data.processing_record()},
     )

@@ -13,6 +13,8 @@ from partners.models import Area, ContactPerson, FollowUp, Organisation, Partner
 
 
 class OrganisationForm(CrispyModelForm):
+    collects_personal_data = True
+
     class Meta:
         model = Organisation
         formfield_callback = formfield_for
@@ -66,6 +68,8 @@ class OrganisationForm(CrispyModelForm):
 class OrganisationContactForm(CrispyModelForm):
     """What an organisation's own representative may keep up to date."""
 
+    collects_personal_data = True
+
     class Meta:
         model = Organisation
         formfield_callback = formfield_for
@@ -73,9 +77,16 @@ class OrganisationContactForm(CrispyModelForm):
 
 
 class ContactPersonForm(CrispyModelForm):
+    collects_personal_data = True
+
     class Meta:
         model = ContactPerson
         fields = ["name", "role", "email", "phone", "legal_basis", "is_protected"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not access.allows(user, "set_legal_basis"):
+            del self.fields["legal_basis"]  # the municipality's decision, not the organisation's
 
 
 class PartnershipForm(CrispyModelForm):

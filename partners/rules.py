@@ -45,6 +45,11 @@ add_rule(
     (is_civil_servant | is_admin) & in_scope("contact_person"),
     "Make a register extract (GDPR art. 15) of everything stored about a contact person",
 )
+add_rule(
+    "set_legal_basis",
+    is_civil_servant | is_admin,
+    "Set the legal basis for storing a contact person's details (not representatives)",
+)
 add_rule("create_partnership", is_civil_servant, "Register a new IOP agreement")
 keeps_partnership = in_scope("partnership", "editable_by")
 add_rule(

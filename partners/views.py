@@ -183,7 +183,7 @@ def contact_create(request, pk):
     organisation = Organisation.objects.for_change(
         request.user, pk=pk, editable="contact_editable_by"
     )
-    form = ContactPersonForm(request.POST or None)
+    form = ContactPersonForm(request.POST or None, user=request.user)
     if form.is_valid():
         form.instance.organisation = organisation
         form.save()
@@ -201,7 +201,7 @@ def contact_create(request, pk):
 
 def contact_update(request, pk):
     contact = ContactPerson.objects.select_related("organisation").for_change(request.user, pk=pk)
-    form = ContactPersonForm(request.POST or None, instance=contact)
+    form = ContactPersonForm(request.POST or None, instance=contact, user=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, _("The contact person was saved."))

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from dialogues.models import Meeting
 from municipality import personal_data
-from municipality.models import RegisterExtract
+from municipality.models import PrivacyNotice, RegisterExtract
 from partners.models import ContactPerson, ReminderSent
 
 OWN_APPS = {"municipality", "partners", "dialogues", "grants"}
@@ -160,3 +160,35 @@ def test_the_record_of_processing_lists_every_declared_field(client, cast):
         assert f"<td>{what}</td><td>{field.verbose_name}</td>" in page
     assert "Mottagare av inbjudningar, påminnelser och återkoppling" in page
     assert "Kontaktpersoner" in page
+
+
+def test_representatives_do_not_choose_the_legal_basis(client, cast):
+    url = reverse("contact_update", args=[cast.contact.pk])
+    client.force_login(cast.representative)
+    form = client.get(url).context["form"]
+    assert "legal_basis" not in form.fields
+    data = {"name": "Omar Saleh", "email": "omar@example.se", "legal_basis": "consent"}
+    assert client.post(url, data).status_code == 302
+    cast.contact.refresh_from_db()
+    assert cast.contact.legal_basis == "public_task"
+    client.force_login(cast.staff)
+    assert "legal_basis" in client.get(url).context["form"].fields
+
+
+def test_the_privacy_notice_is_the_users_municipalitys_and_linked_from_forms(client, cast):
+    PrivacyNotice.objects.create(
+        municipality=cast.malmo, controller="Kommunstyrelsen i Malmö", contact="dso@malmo.example"
+    )
+    PrivacyNotice.objects.create(
+        municipality=cast.kalmar,
+        controller="Kommunstyrelsen i Kalmar",
+        contact="dso@kalmar.example",
+    )
+    anonymous = client.get(reverse("privacy_notice")).content.decode()
+    assert "Kommunstyrelsen i Malmö" in anonymous and "Kommunstyrelsen i Kalmar" in anonymous
+    assert "Organisationers kontaktpersoner" in anonymous  # from the declarations
+    client.force_login(cast.representative)
+    own = client.get(reverse("privacy_notice")).content.decode()
+    assert "Kommunstyrelsen i Malmö" in own and "Kalmar" not in own
+    form = client.get(reverse("contact_create", args=[cast.org.pk])).content.decode()
+    assert reverse("privacy_notice") in form and "Så behandlar vi personuppgifter" in form
