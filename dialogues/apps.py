@@ -7,4 +7,4 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogue forums and meetings")
 
     def ready(self):
-        from dialogues import rules  # noqa: F401 - registers the app's named access rules
+        from dialogues import retention, rules  # noqa: F401 - register rules and gallring

@@ -205,6 +205,11 @@ add_rule(
     "Make a register extract (GDPR art. 15) of everything stored about a user account",
 )
 add_rule(
+    "read_retention_log",
+    is_civil_servant | is_admin,
+    "Read the log of the daily gallring: how many records of each kind it thinned out",
+)
+add_rule(
     "read_processing_record",
     is_admin,
     "Read the record of processing (GDPR art. 30): every field holding personal data",

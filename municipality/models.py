@@ -264,6 +264,23 @@ class RegisterExtract(models.Model):
         return f"{self.get_subject_display()} {self.subject_id} ({self.made_at:%Y-%m-%d})"
 
 
+class RetentionRun(models.Model):
+    """One run of `manage.py gallra`: how many records of each kind it thinned out."""
+
+    personal_data = {}
+
+    ran_at = models.DateTimeField(_("ran"), auto_now_add=True)
+    counts = models.JSONField(_("thinned out"), default=dict)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d %H:%M}"
+
+
 class PrivacyNotice(models.Model):
     """The municipality's own words on "Så behandlar vi personuppgifter"; the purposes,
     legal bases and retention beside them come from the program's declarations."""

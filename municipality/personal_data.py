@@ -18,9 +18,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipality.models import RegisterExtract
+from municipality.models import RegisterExtract, RetentionRun
 
 REMOVED = "(borttagen person)"
+THINNED = "(gallrad)"
 
 
 @dataclass(frozen=True)
@@ -341,3 +342,46 @@ def as_json(sections, subject, made_at):
             for section in sections
         ],
     }
+
+
+# Retention (gallring) -----------------------------------------------------------------------
+
+# kind -> (label, step); each feature registers its own steps from AppConfig.ready().
+RETENTION = {}
+
+
+def retention_step(kind, label):
+    """Register `step(today) -> number of records thinned` under `kind`."""
+
+    def register(step):
+        RETENTION[kind] = (label, step)
+        return step
+
+    return register
+
+
+def years_before(today, years):
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def retention_settings():
+    return {
+        "contact_years": settings.PERSONAL_DATA_CONTACT_YEARS,
+        "attendance_years": settings.PERSONAL_DATA_ATTENDANCE_YEARS,
+    }
+
+
+def gallra(today=None, dry_run=False):
+    """Run every retention step in one transaction; a dry run counts and rolls back.
+    A real run is logged as counts per kind, never the contents."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        counts = {kind: step(today) for kind, (_label, step) in RETENTION.items()}
+        if dry_run:
+            transaction.set_rollback(True)
+    if not dry_run:
+        RetentionRun.objects.create(counts=counts)
+    return counts

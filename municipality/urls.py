@@ -8,5 +8,6 @@ urlpatterns = [
     path("namnder/<int:pk>/", views.body_detail, name="body_detail"),
     path("anvandare/<int:pk>/registerutdrag/", views.user_extract, name="user_extract"),
     path("personuppgifter/", views.privacy_notice, name="privacy_notice"),
+    path("personuppgifter/gallring/", views.retention_log, name="retention_log"),
     path("personuppgifter/behandlingar/", views.processing_record, name="processing_record"),
 ]

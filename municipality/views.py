@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from dialogues.models import Forum, Observation, owned_by
 from municipality import access, personal_data
-from municipality.models import Body, Membership, PrivacyNotice, User
+from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User
 
 
 def home(request):
@@ -87,4 +87,19 @@ def privacy_notice(request):
         request,
         "municipality/privacy_notice.html",
         {"notices": notices, "categories": personal_data.processing_record()},
+    )
+
+
+def retention_log(request):
+    """What the daily gallring thinned out: counts per kind, never the contents."""
+    access.require(request.user, "read_retention_log")
+    kinds = [(kind, label) for kind, (label, _step) in personal_data.RETENTION.items()]
+    runs = [
+        (run, [run.counts.get(kind, 0) for kind, _label in kinds])
+        for run in RetentionRun.objects.all()[:100]
+    ]
+    return render(
+        request,
+        "municipality/retention_log.html",
+        {"kinds": kinds, "runs": runs, "settings": personal_data.retention_settings()},
     )

@@ -7,4 +7,4 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Organisations and IOP agreements")
 
     def ready(self):
-        from partners import rules  # noqa: F401 - registers the app's named access rules
+        from partners import retention, rules  # noqa: F401 - register rules and gallring

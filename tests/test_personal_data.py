@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from dialogues.models import Meeting
 from municipality import personal_data
-from municipality.models import PrivacyNotice, RegisterExtract
+from municipality.models import PrivacyNotice, RegisterExtract, RetentionRun
 from partners.models import ContactPerson, ReminderSent
 
 OWN_APPS = {"municipality", "partners", "dialogues", "grants"}
@@ -192,3 +192,50 @@ def test_the_privacy_notice_is_the_users_municipalitys_and_linked_from_forms(cli
     assert "Kommunstyrelsen i Malmö" in own and "Kalmar" not in own
     form = client.get(reverse("contact_create", args=[cast.org.pk])).content.decode()
     assert reverse("privacy_notice") in form and "Så behandlar vi personuppgifter" in form
+
+
+def test_gallring_thins_out_old_personal_data_and_logs_counts_only(client, cast, mailoutbox):
+    leave_traces(client, cast, mailoutbox)
+    Meeting.objects.filter(pk=cast.meeting.pk).update(
+        internal_participants="Anna Ek, Bo Ek", minutes="Vi talade om härbärget."
+    )
+    ContactPerson.objects.create(organisation=cast.other_org, name="Kvar Kvarsson")
+    cast.org.archive(cast.staff)
+    counts = personal_data.gallra(today=datetime.date(2026, 6, 1))
+    assert set(counts.values()) == {0}  # nothing is old enough yet
+
+    later = datetime.date(2026 + 6, 6, 1)  # the meeting was 2026-03-12; org archived now
+    assert personal_data.gallra(today=later, dry_run=True) == {
+        "contact_persons": 1,
+        "reminder_recipients": 1,
+        "meeting_participants": 1,
+        "invitation_recipients": 1,
+        "feedback_recipients": 1,
+    }
+    assert RetentionRun.objects.count() == 1 and ContactPerson.objects.count() == 3
+    assert "Anna Ek" in str(found_anywhere("Anna Ek"))
+
+    personal_data.gallra(today=later)
+    assert found_anywhere("Omar Saleh", "omar@example.se", "Anna Ek") == []
+    assert ContactPerson.objects.filter(name="Kvar Kvarsson").exists()
+    assert cast.meeting.calendar_messages.get().recipients == personal_data.THINNED
+    cast.meeting.refresh_from_db()  # the minutes are an allmän handling, and stay
+    assert cast.meeting.minutes == "Vi talade om härbärget."
+    run = RetentionRun.objects.first()
+    assert run.counts["contact_persons"] == 1 and "Omar" not in str(run.counts)
+
+    client.force_login(cast.staff)
+    page = client.get(reverse("retention_log")).content.decode()
+    assert "Kontaktpersoner till organisationer som länge varit inaktiva" in page
+    assert personal_data.gallra(today=later) == dict.fromkeys(counts, 0)  # safe to repeat
+
+
+def test_the_gallra_command_dry_run_changes_nothing(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("gallra", "--dry-run", stdout=out)
+    assert "Torrkörning: ingenting ändrades." in out.getvalue()
+    assert RetentionRun.objects.count() == 0
