@@ -79,7 +79,7 @@ def scope_for(user):
 def _build_scope(user):
     from municipality.models import Body, Role
 
-    if user.is_superuser or user.role == Role.ADMIN:
+    if user.role == Role.ADMIN:
         return Scope(role=Role.ADMIN, municipality_id=user.municipality_id)
     bodies = list(user.memberships.values_list("body_id", "body__kind"))
     administration_ids = frozenset(
