@@ -181,6 +181,10 @@ def allows(user, name, obj=None):
     return rules.test_rule(name, user, obj)
 
 
+class ReadOnly(PermissionDenied):
+    """The user may see the object but not change it; the 403 page says so."""
+
+
 def require(user, name, obj=None):
     """Raise 403 unless the named rule allows it."""
     if not allows(user, name, obj):
@@ -209,7 +213,7 @@ class ScopedQuerySet(models.QuerySet):
         they can see it but not change it. `editable` names another scope method."""
         obj = get_object_or_404(self.visible_to(user), **lookup)
         if not getattr(self.model._default_manager, editable)(user).filter(pk=obj.pk).exists():
-            raise PermissionDenied
+            raise ReadOnly
         return obj
 
 
