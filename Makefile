@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint lock browser messages clean fuzz
+.PHONY: run test install lint lock browser messages clean fuzz backup restore
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || $(MAKE) --no-print-directory venv-fallback
@@ -59,6 +59,15 @@ lock:
 	var/lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test]'
 	var/lock-venv/bin/pip freeze --exclude samverkansregistret > requirements.lock
 	rm -rf var/lock-venv
+
+# Back up the database (safe while the service runs), or restore one: make restore FILE=…
+# Neither installs anything, so both are fit for cron on a production server.
+backup:
+	$(PY) manage.py backup_database $(FILE)
+
+restore:
+	@test -n "$(FILE)" || { echo "Which backup? make restore FILE=var/backups/…"; exit 1; }
+	$(PY) manage.py restore_database $(FILE)
 
 clean:
 	rm -rf $(VENV) var/static
