@@ -21,8 +21,8 @@ venv-fallback:
 install: $(INSTALLED)
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Samverkansregistret: http://127.0.0.1:$(PORT)/"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -45,13 +45,13 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py check
 
 # Refresh the Swedish translations after changing UI strings, then fill in the new msgstr.
 messages: install
-	$(PY) manage.py makemessages --locale sv --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
-	$(PY) manage.py compilemessages --locale sv --ignore '.venv/*'
+	DEBUG=1 $(PY) manage.py makemessages --locale sv --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=1 $(PY) manage.py compilemessages --locale sv --ignore '.venv/*'
 
 # Re-resolve the locked dependency set from pyproject.toml.
 lock:

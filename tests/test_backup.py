@@ -92,7 +92,11 @@ def test_backup_during_a_write_restores_every_table_into_an_empty_database(
     restored = subprocess.run(
         [sys.executable, "manage.py", "restore_database", "--noinput", str(out)],
         cwd=ROOT,
-        env={**clean_environ(), "DATABASE_URL": database_url(empty_database)},
+        env={
+            **clean_environ(),
+            "SECRET_KEY": "x" * 60,
+            "DATABASE_URL": database_url(empty_database),
+        },
         capture_output=True,
         text=True,
         timeout=120,
