@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint lock browser messages clean fuzz
+.PHONY: run test install lint lock browser messages clean fuzz backup restore
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || $(MAKE) --no-print-directory venv-fallback
@@ -21,8 +21,8 @@ venv-fallback:
 install: $(INSTALLED)
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Samverkansregistret: http://127.0.0.1:$(PORT)/"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -45,13 +45,13 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py check
 
 # Refresh the Swedish translations after changing UI strings, then fill in the new msgstr.
 messages: install
-	$(PY) manage.py makemessages --locale sv --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
-	$(PY) manage.py compilemessages --locale sv --ignore '.venv/*'
+	DEBUG=1 $(PY) manage.py makemessages --locale sv --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=1 $(PY) manage.py compilemessages --locale sv --ignore '.venv/*'
 
 # Re-resolve the locked dependency set from pyproject.toml.
 lock:
@@ -59,6 +59,15 @@ lock:
 	var/lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test]'
 	var/lock-venv/bin/pip freeze --exclude samverkansregistret > requirements.lock
 	rm -rf var/lock-venv
+
+# Back up the database (safe while the service runs), or restore one: make restore FILE=…
+# Neither installs anything, so both are fit for cron on a production server.
+backup:
+	$(PY) manage.py backup_database $(FILE)
+
+restore:
+	@test -n "$(FILE)" || { echo "Which backup? make restore FILE=var/backups/…"; exit 1; }
+	$(PY) manage.py restore_database $(FILE)
 
 clean:
 	rm -rf $(VENV) var/static

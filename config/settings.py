@@ -104,9 +104,22 @@ def database_from_env():
 DEBUG = envbool("DEBUG", False)
 HTTPS = envbool("HTTPS", False)
 
-SECRET_KEY = (
-    os.environ.get("SECRET_KEY") or "django-insecure-local-development-key-not-for-production"
-)
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-not-for-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
+
+
+def refuse_development_key():
+    """Called where the program starts (manage.py, config/wsgi.py): with DEBUG off a known
+    key would let anyone forge sessions and password-reset links. The test suite imports
+    settings directly, and runs with DEBUG off on the development key."""
+    if DEBUG:
+        return
+    if "SECRET_KEY" not in os.environ or not os.environ["SECRET_KEY"].strip():
+        fail("SECRET_KEY must be set when DEBUG is off.")
+    if SECRET_KEY.startswith("django-insecure"):
+        fail("SECRET_KEY is a development key; set a long random one when DEBUG is off.")
+
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -177,6 +190,7 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "municipality.User"
+CSRF_FAILURE_VIEW = "municipality.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

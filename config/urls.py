@@ -4,7 +4,10 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from municipality import views as municipality_views
 from municipality.login import LoginForm
+
+handler403 = "municipality.views.permission_denied"
 
 urlpatterns = [
     path("", include("municipality.urls")),
@@ -15,4 +18,5 @@ urlpatterns = [
     path("konto/", include("django.contrib.auth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("halsa/", municipality_views.health, name="health"),
 ]

@@ -1,15 +1,13 @@
 """WSGI entry point for gunicorn: `gunicorn config.wsgi`."""
 
 import os
-import sys
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from django.conf import settings
+from config.settings import refuse_development_key
 
-if not settings.DEBUG and not os.environ.get("SECRET_KEY"):
-    sys.exit("Samverkansregistret: SECRET_KEY must be set when DEBUG is off.")
+refuse_development_key()
 
 application = get_wsgi_application()

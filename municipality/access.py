@@ -79,7 +79,7 @@ def scope_for(user):
 def _build_scope(user):
     from municipality.models import Body, Role
 
-    if user.is_superuser or user.role == Role.ADMIN:
+    if user.role == Role.ADMIN:
         return Scope(role=Role.ADMIN, municipality_id=user.municipality_id)
     bodies = list(user.memberships.values_list("body_id", "body__kind"))
     administration_ids = frozenset(
@@ -181,6 +181,10 @@ def allows(user, name, obj=None):
     return rules.test_rule(name, user, obj)
 
 
+class ReadOnly(PermissionDenied):
+    """The user may see the object but not change it; the 403 page says so."""
+
+
 def require(user, name, obj=None):
     """Raise 403 unless the named rule allows it."""
     if not allows(user, name, obj):
@@ -224,7 +228,7 @@ class ScopedQuerySet(models.QuerySet):
         they can see it but not change it. `editable` names another scope method."""
         obj = get_object_or_404(self.visible_to(user), **lookup)
         if not getattr(self.model._default_manager, editable)(user).filter(pk=obj.pk).exists():
-            raise PermissionDenied
+            raise ReadOnly
         return obj
 
 

@@ -102,6 +102,8 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Role in the register"), {"fields": ("role", "municipality")}),
     )
+    # Both follow the role (User.save): only an Administratör opens this site.
+    readonly_fields = ["is_staff", "is_superuser"]
     inlines = [MembershipInline]
 
 

@@ -106,8 +106,6 @@ def build():
                 email=f"{username}@example.se",
                 role=role,
                 municipality=municipalities.get(municipality_name),
-                is_staff=role == Role.ADMIN,
-                is_superuser=role == Role.ADMIN,
             )
             user.set_password(DEMO_PASSWORD)
             user.full_clean()

@@ -141,6 +141,14 @@ ROLE_SUMMARY = {
 }
 
 
+class RoleUserManager(UserManager):
+    """`createsuperuser` makes an Administratör: the role decides, Django's flags follow."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields["role"] = Role.ADMIN
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person who logs in. The role says what kind of user they are; memberships say where."""
 
@@ -166,7 +174,7 @@ class User(AbstractUser):
         help_text=_("Every user but an administrator works within one municipality."),
     )
 
-    objects = UserManager()
+    objects = RoleUserManager()
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -178,6 +186,14 @@ class User(AbstractUser):
                 condition=Q(role__in=[r.value for r in Role]), name="user_role_valid"
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        """The role is the one truth: only an Administratör may open Django's admin."""
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

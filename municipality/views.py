@@ -1,7 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from dialogues.models import Forum, Observation, owned_by
 from municipality import access, personal_data
@@ -103,3 +107,32 @@ def retention_log(request):
         "municipality/retention_log.html",
         {"kinds": kinds, "runs": runs, "settings": personal_data.retention_settings()},
     )
+
+
+@login_not_required
+@never_cache
+@require_safe
+@transaction.non_atomic_requests
+def health(request):
+    """For a load balancer's health check: "ok" while the database answers, 503 otherwise.
+
+    Outside a request transaction, so that a database that is down gives 503, not 500.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent with a stale or missing CSRF token: say in Swedish what to do."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def permission_denied(request, exception=None):
+    """403: "you can see this but not change it" only when that is what happened."""
+    read_only = isinstance(exception, access.ReadOnly)
+    return render(request, "403.html", {"read_only": read_only}, status=403)

@@ -81,8 +81,6 @@ def _user(username, role, municipality, body=None):
         first_name=username.title(),
         role=role,
         municipality=municipality,
-        is_staff=role == Role.ADMIN,
-        is_superuser=role == Role.ADMIN,
     )
     if body is not None:
         Membership.objects.create(user=user, body=body)

@@ -232,6 +232,7 @@ EXPECTED = {
     "password_reset_confirm": (lambda c: {"uidb64": "MQ", "token": "ogiltig"}, public()),
     "password_reset_complete": (None, public()),
     "set_language": (None, public(REDIRECT)),
+    "health": (None, public()),
 }
 
 # Django's admin is one namespace with a URL per model and action; its own login guards

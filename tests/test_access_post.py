@@ -57,6 +57,8 @@ POST_OUTCOMES = {
     "observation_notify": kept_by_forum_editors(),
     # A feed answers GET and HEAD only; a POST is refused before the token is looked up.
     "calendar_feed": public(NOT_ALLOWED),
+    # The health check answers GET and HEAD only, and writes nothing.
+    "health": public(NOT_ALLOWED),
     # Several read the payment account's page; only admins and staff serving a nämnd that
     # granted the organisation money enter a new account, and its representative proposes
     # one. In the cast no nämnd has granted the organisation anything.

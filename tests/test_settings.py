@@ -31,6 +31,12 @@ OURS = (
     "TRUSTED_PROXY_COUNT",
     "SESSION_COOKIE_AGE",
     "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_USE_TLS",
+    "EMAIL_BACKEND",
+    "DEFAULT_FROM_EMAIL",
 )
 
 
@@ -98,11 +104,52 @@ def test_deploy_check_is_clean_with_production_variables():
     assert "System check identified no issues" in result.stdout
 
 
-def test_deploy_check_flags_the_default_secret_key():
+@pytest.mark.parametrize("command", [["check"], ["migrate"], ["check", "--deploy"]])
+def test_manage_refuses_to_start_without_a_secret_key(command):
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    result = manage(*command, **env)
     assert result.returncode != 0
-    assert "security.W009" in result.stderr
+    assert result.stderr.strip() == "Samverkansregistret: SECRET_KEY must be set when DEBUG is off."
+
+
+def test_manage_refuses_the_development_key():
+    env = {**PRODUCTION, "SECRET_KEY": "django-insecure-local-development-key-not-for-production"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "Samverkansregistret: SECRET_KEY is a development key; "
+        "set a long random one when DEBUG is off."
+    ]
+
+
+def test_development_needs_no_secret_key():
+    result = manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_mail_settings_come_from_the_environment():
+    assert resolved(
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_HOST_USER",
+        "EMAIL_USE_TLS",
+        "DEFAULT_FROM_EMAIL",
+        "SERVER_EMAIL",
+        EMAIL_HOST="smtp.kommun.se",
+        EMAIL_PORT="25",
+        EMAIL_HOST_USER="samverkan",
+        EMAIL_USE_TLS="0",
+        DEFAULT_FROM_EMAIL="Samverkansregistret <samverkan@kommun.se>",
+    ) == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.kommun.se",
+        "EMAIL_PORT": 25,
+        "EMAIL_HOST_USER": "samverkan",
+        "EMAIL_USE_TLS": False,
+        "DEFAULT_FROM_EMAIL": "Samverkansregistret <samverkan@kommun.se>",
+        "SERVER_EMAIL": "Samverkansregistret <samverkan@kommun.se>",
+    }
 
 
 def test_wsgi_refuses_to_start_without_a_secret_key():
@@ -120,7 +167,7 @@ def test_wsgi_refuses_to_start_without_a_secret_key():
 
 
 def test_sqlite_under_var_is_the_default():
-    result = manage("diffsettings", "--all")
+    result = manage("diffsettings", "--all", DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert f"'NAME': {ROOT / 'var' / 'samverkan.sqlite3'!r}" in result.stdout
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('municipality', '0002_civil_servant_role'),
+        ('municipality', '0003_role_decides_admin_flags'),
     ]
 
     operations = [

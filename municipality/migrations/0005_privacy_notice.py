@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('municipality', '0003_register_extract'),
+        ('municipality', '0004_register_extract'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('municipality', '0004_privacy_notice'),
+        ('municipality', '0005_privacy_notice'),
     ]
 
     operations = [
