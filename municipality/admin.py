@@ -2,8 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from municipality import personal_data
 from municipality.forms import SafeModelForm
 from municipality.login import AdminLoginForm
 from municipality.models import Body, Membership, Municipality, PrivacyNotice, User
@@ -92,7 +95,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "municipality", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "municipality",
+        "is_active",
+        "extract_link",
+    ]
     list_filter = ["role", "municipality", "is_active"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
@@ -105,6 +116,18 @@ class UserAdmin(DjangoUserAdmin):
     # Both follow the role (User.save): only an Administratör opens this site.
     readonly_fields = ["is_staff", "is_superuser"]
     inlines = [MembershipInline]
+    actions = ["anonymise_selected"]
+
+    @admin.display(description=_("Register extract"))
+    def extract_link(self, user):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("user_extract", args=[user.pk]), _("Make")
+        )
+
+    @admin.action(description=_("Anonymise the selected users (GDPR removal)"))
+    def anonymise_selected(self, request, queryset):
+        for user in queryset.exclude(pk=request.user.pk):
+            personal_data.anonymise_user(user)
 
 
 @admin.register(PrivacyNotice)

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class MunicipalityConfig(AppConfig):
     name = "municipality"
     verbose_name = _("Municipality and bodies")
+
+    def ready(self):
+        from django.conf import settings
+        from django.db.models.signals import pre_delete
+
+        from municipality import personal_data
+
+        pre_delete.connect(
+            personal_data.scrub_before_delete,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="scrub_deleted_user",
+        )

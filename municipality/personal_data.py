@@ -204,6 +204,30 @@ def _scrub_model(model, names, identifiers, pattern):
     return changed
 
 
+def user_identifiers(user):
+    """What names the person behind an account in copies elsewhere. Not the user name:
+    short names like "anna" would scrub ordinary words."""
+    return {value for value in (user.email, user.get_full_name()) if value}
+
+
+@transaction.atomic
+def anonymise_user(user):
+    """An account as the GDPR asks at its end: deactivated, its name, e-mail and user name
+    gone, and every copy of them scrubbed. Records keep pointing to it as "who did what"."""
+    identifiers = user_identifiers(user)
+    user.username = f"borttagen-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    scrub_everywhere(identifiers)
+
+
+def scrub_before_delete(sender, instance, **kwargs):
+    """A deleted account leaves no copy of its name or e-mail behind (every delete path)."""
+    scrub_everywhere(user_identifiers(instance))
+
+
 # The register extract (art. 15) ------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from dialogues.models import Meeting
 from municipality import personal_data
-from municipality.models import PrivacyNotice, RegisterExtract, RetentionRun
+from municipality.models import PrivacyNotice, RegisterExtract, RetentionRun, User
 from partners.models import ContactPerson, ReminderSent
 
 OWN_APPS = {"municipality", "partners", "dialogues", "grants"}
@@ -239,3 +239,38 @@ def test_the_gallra_command_dry_run_changes_nothing(cast):
     call_command("gallra", "--dry-run", stdout=out)
     assert "Torrkörning: ingenting ändrades." in out.getvalue()
     assert RetentionRun.objects.count() == 0
+
+
+def user_with_traces(cast):
+    user = User.objects.create(
+        username="glindqvist", first_name="Greta", last_name="Lindqvist",
+        email="greta.lindqvist@malmo.example", role="civil_servant", municipality=cast.malmo,
+    )  # fmt: skip
+    Meeting.objects.filter(pk=cast.meeting.pk).update(internal_participants="Greta Lindqvist")
+    ReminderSent.objects.create(
+        partnership=cast.partnership, kind="notice", key="2026-06-30",
+        recipients="Greta Lindqvist <greta.lindqvist@malmo.example>",
+    )  # fmt: skip
+    assert len(found_anywhere("Greta Lindqvist", "greta.lindqvist@malmo.example")) == 4
+    return user
+
+
+def test_the_admin_anonymises_a_user_everywhere(client, cast):
+    user = user_with_traces(cast)
+    client.force_login(cast.admin)
+    changelist = reverse("admin:municipality_user_changelist")
+    assert reverse("user_extract", args=[user.pk]) in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "anonymise_selected", "_selected_action": [user.pk]})
+    user.refresh_from_db()
+    assert (user.username, user.is_active, user.has_usable_password()) == (
+        f"borttagen-{user.pk}",
+        False,
+        False,
+    )
+    assert found_anywhere("Greta Lindqvist", "greta.lindqvist@malmo.example", "Lindqvist") == []
+
+
+def test_deleting_a_user_leaves_no_copy(cast):
+    user = user_with_traces(cast)
+    user.delete()
+    assert found_anywhere("Greta Lindqvist", "greta.lindqvist@malmo.example") == []
