@@ -350,9 +350,7 @@ def observation_update(request, pk):
             return redirect(observation)
     elif request.method == "POST":
         access.require(user, "change_observation", observation)
-    contacts = ContactPerson.objects.filter(
-        organisation=observation.organisation, is_protected=False
-    ).exclude(email="")
+    contacts = ContactPerson.objects.filter(organisation=observation.organisation).reachable()
     return render(
         request,
         "dialogues/observation_detail.html",
@@ -375,8 +373,8 @@ def observation_notify(request, pk):
     if observation.status != Observation.Status.HANDLED:
         raise Http404
     recipients = list(
-        ContactPerson.objects.filter(organisation=observation.organisation, is_protected=False)
-        .exclude(email="")
+        ContactPerson.objects.filter(organisation=observation.organisation)
+        .reachable()
         .values_list("email", flat=True)
     )
     if not recipients:

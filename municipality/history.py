@@ -40,11 +40,12 @@ def _display(record, model_field, value):
     return str(value)
 
 
-def entries(history, title=lambda record: str(record.instance)):
+def entries(history, title=lambda record: str(record.instance), masked=lambda record: (), mask=""):
     """Newest first: who did what and when, with old → new for each field changed.
 
     `history` is a queryset of historical records (possibly of several objects of one
-    model); `title` names the object each record is about.
+    model); `title` names the object each record is about; the fields `masked` names for a
+    record show `mask` instead of their values (protected personal data).
     """
     records = history.select_related("history_user").order_by("history_date", "history_id")
     kept = {f.attname for f in history.model._meta.fields}
@@ -65,11 +66,16 @@ def entries(history, title=lambda record: str(record.instance)):
             old = getattr(before, model_field.attname) if before is not None else None
             if record.history_type == "-" or old == new or (before is None and new in (None, "")):
                 continue
+            if model_field.name in masked(record):
+                old_shown, new_shown = str(mask), str(mask)
+            else:
+                old_shown = _display(before, model_field, old) if before is not None else None
+                new_shown = _display(record, model_field, new)
             entry.changes.append(
                 Change(
                     label=str(model_field.verbose_name),
-                    old=_display(before, model_field, old) if before is not None else None,
-                    new=_display(record, model_field, new),
+                    old=None if before is None else old_shown,
+                    new=new_shown,
                 )
             )
         previous[record.id] = record

@@ -22,6 +22,9 @@ from partners import orgnr
 
 EXPIRING_WITHIN_DAYS = 90
 
+# What every output shows instead of a contact person with protected personal data.
+PROTECTED_LABEL = _("Protected personal data")
+
 
 class TargetGroup(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -259,6 +262,10 @@ class ContactPersonQuerySet(access.ScopedQuerySet):
     def editable_by(self, user):
         return self.filter(organisation__in=Organisation.objects.contact_editable_by(user))
 
+    def reachable(self):
+        """Who the register may send e-mail or invitations to: not protected, with an address."""
+        return self.filter(is_protected=False).exclude(email="")
+
 
 class ContactPerson(models.Model):
     """Personal data: kept to what contact needs, with its legal basis, removable."""
@@ -303,7 +310,8 @@ class ContactPerson(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        # Admin, logs and lists print a protected person through here: never their name.
+        return str(PROTECTED_LABEL) if self.is_protected else self.name
 
     def clean(self):
         self.phone = normalised_text(self.phone)
