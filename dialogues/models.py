@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from municipality import access
 from municipality.archive import Archivable, ArchiveQuerySet
 from municipality.models import Body
+from partners import protection
 from partners.models import Area, Organisation, TargetGroup
 
 
@@ -394,6 +395,11 @@ class Observation(models.Model):
     def get_absolute_url(self):
         return reverse("observation_update", args=[self.pk])
 
+    @property
+    def feedback_recipients(self):
+        """Who the feedback went to, as shown: protected persons only by the label."""
+        return ", ".join(protection.masked(self.feedback_sent_to.split(", ")))
+
     def clean(self):
         errors = {}
         if self.status == self.Status.FORWARDED and not self.forwarded_to_id:
@@ -553,4 +559,4 @@ class CalendarMessage(models.Model):
 
     @property
     def recipient_list(self):
-        return self.recipients.splitlines()
+        return protection.masked(self.recipients.splitlines())

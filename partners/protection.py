@@ -2,14 +2,15 @@
 
 A protected person is never sent anything (`ContactPerson.objects.reachable()`), prints as
 a neutral label (`ContactPerson.__str__`), and their name, role, e-mail and phone are
-masked in the change history — also in records from before they were protected.
+masked in the change history and in the logs of what was sent — also in what was recorded
+before they were protected.
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipality import history
-from partners.models import ContactPerson
+from partners.models import PROTECTED_LABEL, ContactPerson
 
 PERSONAL_FIELDS = ("name", "role", "email", "phone")
 MASK = gettext_lazy("(protected)")
@@ -37,3 +38,18 @@ def contact_history(records):
         masked=lambda record: PERSONAL_FIELDS if record.id in hidden else (),
         mask=MASK,
     )
+
+
+def masked(lines):
+    """A log of who was sent what, with every line naming a protected person's address
+    replaced by the label: someone protected after a message went out is hidden there too."""
+    addresses = {
+        address.lower()
+        for address in ContactPerson.objects.filter(is_protected=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    }
+    return [
+        str(PROTECTED_LABEL) if any(address in line.lower() for address in addresses) else line
+        for line in lines
+    ]

@@ -194,3 +194,29 @@ def test_workbooks_hold_no_protected_details(client, cast, hidden):
         text = cells(client.get(url))
         assert expected in text
         assert_hidden(text)
+
+
+def test_logs_of_what_was_sent_hide_someone_protected_afterwards(client, cast, mailoutbox):
+    meeting = cast.meeting
+    meeting.start, meeting.end, meeting.status = soon_at(9), soon_at(12), Meeting.Status.PLANNED
+    meeting.save()
+    person = ContactPerson.objects.create(organisation=cast.org, name=NAME, email=EMAIL)
+    observation = cast.observation
+    observation.status, observation.response = "handled", "Svar"
+    observation.handled_on = datetime.date(2026, 4, 1)
+    observation.save()
+    client.force_login(cast.staff)
+    client.post(reverse("meeting_invitations", args=[meeting.pk]))
+    client.post(reverse("observation_notify", args=[observation.pk]))
+    assert len(mailoutbox) == 3
+    assert NAME in page(client, cast.staff, "meeting_detail", meeting.pk)
+    person.is_protected = True
+    person.save()
+    for content in (
+        page(client, cast.staff, "meeting_detail", meeting.pk),
+        page(client, cast.staff, "meeting_invitations", meeting.pk),
+        page(client, cast.staff, "observation_update", observation.pk),
+    ):
+        assert_hidden(content)
+        assert "omar@example.se" in content
+        assert "Skyddade personuppgifter" in content
