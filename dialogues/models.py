@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from municipality import access
 from municipality.archive import Archivable, ArchiveQuerySet
+from municipality.history import HistoryWithSets
 from municipality.models import Body
 from partners import protection
 from partners.models import Area, Organisation, TargetGroup
@@ -99,7 +100,7 @@ class Forum(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoryWithSets(m2m_fields=["members", "target_groups", "areas"])
     objects = ForumQuerySet.as_manager()
 
     class Meta:

@@ -28,7 +28,7 @@ from dialogues.forms import (
 )
 from dialogues.models import CalendarFeed, Forum, Invitation, Meeting, Observation
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
-from municipality import access, archive, inputs, lists, mail
+from municipality import access, archive, history, inputs, lists, mail
 from partners.models import ContactPerson
 
 PER_PAGE = 25
@@ -82,7 +82,10 @@ def forum_detail(request, pk):
         "past": meetings.filter(start__lt=now).order_by("-start")[:20],
         "may_edit": access.allows(user, "change_forum", forum),
         "may_schedule": access.allows(user, "schedule_meeting", forum),
+        "history": None,
     }
+    if access.allows(user, "read_history"):
+        context["history"] = history.entries(Forum.history.filter(id=forum.pk))
     return render(request, "dialogues/forum_detail.html", context)
 
 

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from municipality import access
 from municipality.archive import Archivable, ArchiveQuerySet
+from municipality.history import HistoryWithSets
 from municipality.inputs import digits, normalised_text
 from municipality.models import Body, Municipality
 from municipality.money import KronorField, amount_bounded
@@ -139,7 +140,9 @@ class Organisation(Archivable):
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["municipality"])
+    history = HistoryWithSets(
+        excluded_fields=["municipality"], m2m_fields=["target_groups", "areas"]
+    )
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -462,7 +465,7 @@ class Partnership(Archivable):
     # Derived from end_date and notice_period_months on save, stored so lists can filter.
     last_notice_date = models.DateField(_("last day to give notice"), editable=False)
 
-    history = HistoricalRecords(excluded_fields=["last_notice_date"])
+    history = HistoryWithSets(excluded_fields=["last_notice_date"], m2m_fields=["parties"])
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
