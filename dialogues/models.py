@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -558,6 +559,6 @@ class CalendarMessage(models.Model):
     def __str__(self):
         return f"{self.get_method_display()} {self.meeting} {self.sent_at:%Y-%m-%d %H:%M}"
 
-    @property
+    @cached_property
     def recipient_list(self):
         return protection.masked(self.recipients.splitlines())
