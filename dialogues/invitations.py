@@ -22,8 +22,8 @@ Method = CalendarMessage.Method
 def recipients(meeting):
     """Contact persons of the invited organisations who may be sent e-mail."""
     return (
-        ContactPerson.objects.filter(organisation__invitations__meeting=meeting, is_protected=False)
-        .exclude(email="")
+        ContactPerson.objects.filter(organisation__invitations__meeting=meeting)
+        .reachable()
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from municipality import access
 from municipality.archive import Archivable, ArchiveQuerySet
+from municipality.history import HistoryWithSets
 from municipality.models import Body
+from partners import protection
 from partners.models import Area, Organisation, TargetGroup
 
 
@@ -101,7 +104,7 @@ class Forum(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoryWithSets(m2m_fields=["members", "target_groups", "areas"])
     objects = ForumQuerySet.as_manager()
 
     class Meta:
@@ -420,6 +423,11 @@ class Observation(models.Model):
     def get_absolute_url(self):
         return reverse("observation_update", args=[self.pk])
 
+    @property
+    def feedback_recipients(self):
+        """Who the feedback went to, as shown: protected persons only by the label."""
+        return ", ".join(protection.masked(self.feedback_sent_to.split(", ")))
+
     def clean(self):
         errors = {}
         if self.status == self.Status.FORWARDED and not self.forwarded_to_id:
@@ -583,6 +591,6 @@ class CalendarMessage(models.Model):
     def __str__(self):
         return f"{self.get_method_display()} {self.meeting} {self.sent_at:%Y-%m-%d %H:%M}"
 
-    @property
+    @cached_property
     def recipient_list(self):
-        return self.recipients.splitlines()
+        return protection.masked(self.recipients.splitlines())

@@ -28,7 +28,7 @@ from dialogues.forms import (
 )
 from dialogues.models import CalendarFeed, Forum, Invitation, Meeting, Observation
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
-from municipality import access, archive, inputs, lists, mail
+from municipality import access, archive, history, inputs, lists, mail
 from partners.models import ContactPerson
 
 PER_PAGE = 25
@@ -82,7 +82,10 @@ def forum_detail(request, pk):
         "past": meetings.filter(start__lt=now).order_by("-start")[:20],
         "may_edit": access.allows(user, "change_forum", forum),
         "may_schedule": access.allows(user, "schedule_meeting", forum),
+        "history": None,
     }
+    if access.allows(user, "read_history"):
+        context["history"] = history.entries(Forum.history.filter(id=forum.pk))
     return render(request, "dialogues/forum_detail.html", context)
 
 
@@ -350,9 +353,7 @@ def observation_update(request, pk):
             return redirect(observation)
     elif request.method == "POST":
         access.require(user, "change_observation", observation)
-    contacts = ContactPerson.objects.filter(
-        organisation=observation.organisation, is_protected=False
-    ).exclude(email="")
+    contacts = ContactPerson.objects.filter(organisation=observation.organisation).reachable()
     return render(
         request,
         "dialogues/observation_detail.html",
@@ -375,8 +376,8 @@ def observation_notify(request, pk):
     if observation.status != Observation.Status.HANDLED:
         raise Http404
     recipients = list(
-        ContactPerson.objects.filter(organisation=observation.organisation, is_protected=False)
-        .exclude(email="")
+        ContactPerson.objects.filter(organisation=observation.organisation)
+        .reachable()
         .values_list("email", flat=True)
     )
     if not recipients:

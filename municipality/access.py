@@ -195,7 +195,7 @@ add_rule("read_register", is_signed_in, "Read the register's lists, as far as th
 add_rule(
     "read_history",
     is_civil_servant | is_auditor | is_admin,
-    "Read the change history of organisations, agreements, grants and payment accounts",
+    "Read the change history of organisations, agreements, forums, grants and payment accounts",
 )
 add_rule(
     "read_municipality_reports",

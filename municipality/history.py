@@ -1,12 +1,34 @@
-"""Change history read from django-simple-history, field by field, for "Historik" sections."""
+"""Change history read from django-simple-history, field by field, for "Historik" sections.
 
+Many-to-many fields declared with `HistoryWithSets(m2m_fields=…)` count as fields: each
+record keeps the whole set, shown as the names joined. Saving a form writes one record for
+the fields and then one for each change of a set, marked `SET_CHANGE`; those that follow
+within `SAME_EDIT` by the same user are shown in the entry before them, as the person made
+one change.
+"""
+
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from municipality.money import KronorField, format_kronor
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
+SAME_EDIT = datetime.timedelta(seconds=5)
+SET_CHANGE = "set changed"
+
+
+class HistoryWithSets(HistoricalRecords):
+    """Historical records whose records of a changed many-to-many set are marked as such."""
+
+    def m2m_changed(self, instance, *args, **kwargs):
+        instance._change_reason = SET_CHANGE
+        try:
+            super().m2m_changed(instance, *args, **kwargs)
+        finally:
+            del instance._change_reason
 
 
 @dataclass
@@ -25,6 +47,13 @@ class Entry:
     changes: list = field(default_factory=list)
 
 
+@dataclass
+class _Latest:
+    entry: Entry
+    who_id: int | None
+    when: object
+
+
 def _display(record, model_field, value):
     if value in (None, ""):
         return "–"
@@ -40,38 +69,95 @@ def _display(record, model_field, value):
     return str(value)
 
 
-def entries(history, title=lambda record: str(record.instance)):
+def _sets(history, records):
+    """{(m2m field name, history_id): the names in the set}, one query per field."""
+    sets = {}
+    ids = [record.history_id for record in records]
+    for m2m_field in getattr(history.model, "_history_m2m_fields", ()):
+        rows = getattr(history.model, m2m_field.name).model.objects
+        target = m2m_field.m2m_reverse_field_name()
+        for row in rows.filter(history_id__in=ids).select_related(target):
+            sets.setdefault((m2m_field.name, row.history_id), []).append(str(getattr(row, target)))
+    return {key: ", ".join(sorted(names)) for key, names in sets.items()}
+
+
+def _merge(entry, changes):
+    """Fold `changes` into `entry`: the first old value, the last new one."""
+    for change in changes:
+        earlier = next((c for c in entry.changes if c.label == change.label), None)
+        if earlier is None:
+            if entry.action == ACTIONS["+"]:
+                change.old = None
+            entry.changes.append(change)
+        else:
+            earlier.new = change.new
+            if earlier.old == earlier.new:
+                entry.changes.remove(earlier)
+
+
+def entries(history, title=lambda record: str(record.instance), masked=lambda record: (), mask=""):
     """Newest first: who did what and when, with old → new for each field changed.
 
     `history` is a queryset of historical records (possibly of several objects of one
-    model); `title` names the object each record is about.
+    model); `title` names the object each record is about; the fields `masked` names for a
+    record show `mask` instead of their values (protected personal data).
     """
-    records = history.select_related("history_user").order_by("history_date", "history_id")
+    records = list(history.select_related("history_user").order_by("history_date", "history_id"))
     kept = {f.attname for f in history.model._meta.fields}
     tracked = [
         f for f in history.model.instance_type._meta.fields if f.name != "id" and f.attname in kept
     ]
-    previous, result = {}, []
+    m2m_fields = list(getattr(history.model, "_history_m2m_fields", ()))
+    sets = _sets(history, records) if m2m_fields else {}
+    previous, latest, result = {}, {}, []
     for record in records:
+        before = previous.get(record.id)
+        values = [
+            (f, getattr(record, f.attname), getattr(before, f.attname, None)) for f in tracked
+        ]
+        values += [
+            (
+                f,
+                sets.get((f.name, record.history_id), ""),
+                sets.get((f.name, before.history_id), "") if before is not None else None,
+            )
+            for f in m2m_fields
+        ]
+        changes = []
+        for model_field, new, old in values:
+            if record.history_type == "-" or old == new or (before is None and new in (None, "")):
+                continue
+            if model_field.name in masked(record):
+                old_shown, new_shown = str(mask), str(mask)
+            elif model_field.many_to_many:
+                old_shown, new_shown = old or "–", new or "–"
+            else:
+                old_shown = _display(before, model_field, old) if before is not None else None
+                new_shown = _display(record, model_field, new)
+            changes.append(
+                Change(
+                    label=str(model_field.verbose_name),
+                    old=None if before is None else old_shown,
+                    new=new_shown,
+                )
+            )
+        previous[record.id] = record
+        last = latest.get(record.id)
+        if (
+            last is not None
+            and record.history_change_reason == SET_CHANGE
+            and record.history_user_id == last.who_id
+            and record.history_date - last.when <= SAME_EDIT
+        ):
+            _merge(last.entry, changes)
+            continue
         entry = Entry(
             when=record.history_date,
             who=record.history_user,
             action=ACTIONS[record.history_type],
             title=title(record),
+            changes=changes,
         )
-        before = previous.get(record.id)
-        for model_field in tracked:
-            new = getattr(record, model_field.attname)
-            old = getattr(before, model_field.attname) if before is not None else None
-            if record.history_type == "-" or old == new or (before is None and new in (None, "")):
-                continue
-            entry.changes.append(
-                Change(
-                    label=str(model_field.verbose_name),
-                    old=_display(before, model_field, old) if before is not None else None,
-                    new=_display(record, model_field, new),
-                )
-            )
-        previous[record.id] = record
+        latest[record.id] = _Latest(entry, record.history_user_id, record.history_date)
         result.append(entry)
     return result[::-1]

@@ -15,12 +15,16 @@ from simple_history.models import HistoricalRecords
 
 from municipality import access, personal_data
 from municipality.archive import Archivable, ArchiveQuerySet
+from municipality.history import HistoryWithSets
 from municipality.inputs import digits, normalised_text
 from municipality.models import Body, Municipality
 from municipality.money import KronorField, amount_bounded
 from partners import orgnr
 
 EXPIRING_WITHIN_DAYS = 90
+
+# What every output shows instead of a contact person with protected personal data.
+PROTECTED_LABEL = _("Protected personal data")
 
 
 class TargetGroup(models.Model):
@@ -156,7 +160,9 @@ class Organisation(Archivable):
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["municipality"])
+    history = HistoryWithSets(
+        excluded_fields=["municipality"], m2m_fields=["target_groups", "areas"]
+    )
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -290,6 +296,10 @@ class ContactPersonQuerySet(access.ScopedQuerySet):
                 contact.delete()
         return len(contacts), {self.model._meta.label: len(contacts)}
 
+    def reachable(self):
+        """Who the register may send e-mail or invitations to: not protected, with an address."""
+        return self.filter(is_protected=False).exclude(email="")
+
 
 class ContactPerson(models.Model):
     """Personal data: kept to what contact needs, with its legal basis, removable."""
@@ -337,7 +347,8 @@ class ContactPerson(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        # Admin, logs and lists print a protected person through here: never their name.
+        return str(PROTECTED_LABEL) if self.is_protected else self.name
 
     def clean(self):
         self.phone = normalised_text(self.phone)
@@ -519,7 +530,7 @@ class Partnership(Archivable):
     # Derived from end_date and notice_period_months on save, stored so lists can filter.
     last_notice_date = models.DateField(_("last day to give notice"), editable=False)
 
-    history = HistoricalRecords(excluded_fields=["last_notice_date"])
+    history = HistoryWithSets(excluded_fields=["last_notice_date"], m2m_fields=["parties"])
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from dialogues.models import Forum, Meeting, Observation
 from grants.models import Grant, PaymentAccount
 from municipality import access, archive, history, lists, personal_data
+from partners import protection
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.forms import (
     ContactPersonForm,
@@ -75,7 +76,12 @@ def organisation_detail(request, pk):
         .for_table()
         .order_by("-start_date")
     )
-    contacts = ContactPerson.objects.visible_to(user).filter(organisation=organisation)
+    # Protected persons last, so not even their place in the alphabet tells their name.
+    contacts = (
+        ContactPerson.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .order_by("is_protected", "name")
+    )
     forums = Forum.objects.visible_to(user).filter(members=organisation).select_related("owner")
     attended = (
         Meeting.objects.visible_to(user)
@@ -122,9 +128,8 @@ def organisation_detail(request, pk):
         entries = history.entries(Organisation.history.filter(id=organisation.pk))
         if show_contacts:
             # Contact persons are personal data: their history goes only where they do.
-            entries += history.entries(
-                ContactPerson.history.filter(organisation_id=organisation.pk),
-                title=lambda record: _("Contact person %(name)s") % {"name": record.name},
+            entries += protection.contact_history(
+                ContactPerson.history.filter(organisation_id=organisation.pk)
             )
         account_changes = history.entries(
             PaymentAccount.history.filter(organisation_id=organisation.pk),
