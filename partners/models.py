@@ -335,7 +335,10 @@ class ContactPerson(models.Model):
     is_protected = models.BooleanField(
         _("protected personal data"),
         default=False,
-        help_text=_("Protected identity: never sent e-mail or invitations from the register."),
+        help_text=_(
+            "Protected identity (skyddade personuppgifter): shown to no one but those who edit "
+            "the contact persons, and kept out of every e-mail, invitation, export and history."
+        ),
     )
 
     history = HistoricalRecords()
