@@ -99,13 +99,13 @@ def retention_log(request):
     access.require(request.user, "read_retention_log")
     kinds = [(kind, label) for kind, (label, _step) in personal_data.RETENTION.items()]
     runs = [
-        (run, [run.counts.get(kind, 0) for kind, _label in kinds])
+        (run, [(label, run.counts[kind]) for kind, label in kinds if run.counts.get(kind)])
         for run in RetentionRun.objects.all()[:100]
     ]
     return render(
         request,
         "municipality/retention_log.html",
-        {"kinds": kinds, "runs": runs, "settings": personal_data.retention_settings()},
+        {"runs": runs, "settings": personal_data.retention_settings()},
     )
 
 
