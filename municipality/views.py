@@ -1,8 +1,12 @@
+from django.contrib import messages
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 from dialogues.models import Forum, Observation, owned_by
-from municipality import access
+from municipality import access, invitations
 from municipality.models import Body, Membership
 
 
@@ -49,3 +53,18 @@ def body_detail(request, pk):
         "overdue_observations": observations.overdue().count(),
     }
     return render(request, "municipality/body_detail.html", context)
+
+
+class InvitationConfirmView(PasswordResetConfirmView):
+    """The invitation's link: choose a password, and be logged in with it."""
+
+    token_generator = invitations.tokens
+    template_name = "registration/invitation_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is saved. Welcome to the register!"))
+        return response

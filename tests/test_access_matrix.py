@@ -223,6 +223,7 @@ EXPECTED = {
     "password_reset_done": (None, public()),
     "password_reset_confirm": (lambda c: {"uidb64": "MQ", "token": "ogiltig"}, public()),
     "password_reset_complete": (None, public()),
+    "invitation_confirm": (lambda c: {"uidb64": "MQ", "token": "ogiltig"}, public()),
     "set_language": (None, public(REDIRECT)),
 }
 
