@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from municipality import access
 from municipality.archive import Archivable, ArchiveQuerySet
 from municipality.inputs import digits, normalised_text
-from municipality.models import Body, Municipality
+from municipality.models import Body, Municipality, assigned
 from municipality.money import KronorField, amount_bounded
 from partners import orgnr
 
@@ -234,13 +234,14 @@ class Representative(models.Model):
         return f"{self.user} – {self.organisation}"
 
     def clean(self):
-        if not (self.user_id and self.organisation_id):
+        user, organisation = assigned(self, "user"), assigned(self, "organisation")
+        if user is None or organisation is None:
             return
-        if self.user.role != "representative":
+        if user.role != "representative":
             raise ValidationError(
                 {"user": _("Only a user with the role organisation representative can be linked.")}
             )
-        if self.user.municipality_id != self.organisation.municipality_id:
+        if user.municipality_id != organisation.municipality_id:
             raise ValidationError({"user": _("The user belongs to another municipality.")})
 
 
