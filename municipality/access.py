@@ -199,6 +199,11 @@ add_rule(
     "Read the dialogue structures report and the delegation list",
 )
 add_rule("administer", is_admin, "Use the administration site: users, roles, bodies")
+add_rule(
+    "see_users_and_roles",
+    is_admin,
+    "See every user's role, municipality, memberships and representations, and export them",
+)
 
 
 class ScopedQuerySet(models.QuerySet):

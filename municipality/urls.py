@@ -6,6 +6,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("namnder/", views.body_list, name="body_list"),
     path("namnder/<int:pk>/", views.body_detail, name="body_detail"),
+    path("anvandare/", views.user_list, name="user_list"),
+    path("anvandare.xlsx", views.user_workbook, name="user_workbook"),
     path(
         "konto/inbjudan/<uidb64>/<token>/",
         views.InvitationConfirmView.as_view(),

@@ -1,13 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.models import Forum, Observation, owned_by
-from municipality import access, invitations
+from municipality import access, invitations, lists, user_roles
+from municipality.filters import UserFilter
 from municipality.models import Body, Membership
+from municipality.tables import UserTable
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request):
@@ -68,3 +75,21 @@ class InvitationConfirmView(PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password is saved. Welcome to the register!"))
         return response
+
+
+def user_list(request):
+    """Användare och roller: who holds which role, where, for administrators."""
+    access.require(request.user, "see_users_and_roles")
+    filterset = UserFilter(request.GET, queryset=user_roles.for_table())
+    table = UserTable(filterset.qs)
+    lists.configure(request, table, PER_PAGE)
+    return render(request, "municipality/user_list.html", {"filter": filterset, "table": table})
+
+
+def user_workbook(request):
+    access.require(request.user, "see_users_and_roles")
+    filterset = UserFilter(request.GET, queryset=user_roles.for_table())
+    response = HttpResponse(user_roles.workbook(filterset.qs), content_type=XLSX)
+    filename = f"anvandare-och-roller-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
