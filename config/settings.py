@@ -205,6 +205,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# New users are invited by e-mail to choose a password; the link lasts this many days.
+INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
 
 # Sessions live in the database so that several application servers can share the load.
 # A session lasts a working day from login and ends when the browser is closed.

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from municipality import views as municipality_views
+from municipality.invitations import PasswordResetForm
 from municipality.login import LoginForm
 
 handler403 = "municipality.views.permission_denied"
@@ -15,6 +16,12 @@ urlpatterns = [
     path("", include("dialogues.urls")),
     path("", include("grants.urls")),
     path("konto/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    # Also for users who have not chosen a password yet (municipality.invitations).
+    path(
+        "konto/password_reset/",
+        PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("konto/", include("django.contrib.auth.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

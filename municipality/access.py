@@ -218,6 +218,11 @@ add_rule(
     is_admin,
     "Read the record of processing (GDPR art. 30): every field holding personal data",
 )
+add_rule(
+    "see_users_and_roles",
+    is_admin,
+    "See every user's role, municipality, memberships and representations, and export them",
+)
 
 
 class ScopedQuerySet(models.QuerySet):

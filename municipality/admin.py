@@ -1,12 +1,14 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from municipality import personal_data
+from municipality import invitations, personal_data
 from municipality.forms import SafeModelForm
 from municipality.login import AdminLoginForm
 from municipality.models import Body, Membership, Municipality, PrivacyNotice, User
@@ -93,6 +95,31 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["body"]
 
 
+class UserInvitationForm(AdminUserCreationForm):
+    """A new user in one form: who they are, their role and where they work. Without a
+    password they are invited by e-mail to choose their own (municipality.invitations)."""
+
+    usable_password = forms.ChoiceField(
+        label=_("Password"),
+        required=False,
+        initial="false",
+        choices={
+            "false": _("Send an invitation by e-mail: the user chooses a password"),
+            "true": _("Set a password now"),
+        },
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
+    )
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "role", "municipality")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = [
@@ -109,14 +136,73 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Role in the register"), {"fields": ("role", "municipality")}),
     )
+    add_form = UserInvitationForm
     add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "first_name", "last_name", "email"),
+            },
+        ),
         (_("Role in the register"), {"fields": ("role", "municipality")}),
+        (_("Password"), {"fields": ("usable_password", "password1", "password2")}),
     )
     # Both follow the role (User.save): only an Administratör opens this site.
     readonly_fields = ["is_staff", "is_superuser"]
     inlines = [MembershipInline]
-    actions = ["anonymise_selected"]
+    actions = ["send_invitation_again", "anonymise_selected"]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """A user created without a password is invited at once."""
+        if invitations.may_invite(obj):
+            self._invite(request, [obj])
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(description=_("Send the invitation again"))
+    def send_invitation_again(self, request, queryset):
+        invited = [user for user in queryset if invitations.may_invite(user)]
+        skipped = len(queryset) - len(invited)
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d of the selected users was not invited: only active users "
+                    "with an e-mail address who have not chosen a password yet are. The "
+                    "others can use “Forgotten your password?”.",
+                    "%(count)d of the selected users were not invited: only active users "
+                    "with an e-mail address who have not chosen a password yet are. The "
+                    "others can use “Forgotten your password?”.",
+                    skipped,
+                )
+                % {"count": skipped},
+            )
+        self._invite(request, invited)
+
+    def _invite(self, request, users):
+        sent = 0
+        for user in users:
+            if invitations.send(request, user):
+                sent += 1
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "The invitation to %(user)s could not be sent; the mail server did "
+                        "not take it. Try again later with “Send the invitation again”."
+                    )
+                    % {"user": user.get_username()},
+                )
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "An invitation was sent to %(count)d user.",
+                    "An invitation was sent to %(count)d users.",
+                    sent,
+                )
+                % {"count": sent},
+            )
 
     @admin.display(description=_("Register extract"))
     def extract_link(self, user):

@@ -10,6 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from municipality import access
 
 
+def assigned(instance, name):
+    """The object `instance.<name>` refers to, or None. An admin inline's row refers to its
+    parent before the parent is saved (no id yet, but the submitted role, municipality…),
+    so rules read the object itself, not its id: adding checks what changing checks."""
+    field = instance._meta.get_field(name)
+    if field.is_cached(instance) or getattr(instance, field.attname) is not None:
+        return getattr(instance, name)
+    return None
+
+
 class Municipality(models.Model):
     # What personal data each text field and user link holds: municipality.personal_data.
     personal_data = {"name": None, "code": None}
@@ -237,21 +247,22 @@ class Membership(models.Model):
         return f"{self.user} – {self.body}"
 
     def clean(self):
-        if not (self.user_id and self.body_id):
+        user, body = assigned(self, "user"), assigned(self, "body")
+        if user is None or body is None:
             return
         expected = {Role.CIVIL_SERVANT: Body.Kind.ADMINISTRATION, Role.ELECTED: Body.Kind.COMMITTEE}
-        kind = expected.get(self.user.role)
+        kind = expected.get(user.role)
         if kind is None:
             raise ValidationError(_("Only civil servants and elected members belong to bodies."))
-        if self.body.kind != kind:
+        if body.kind != kind:
             raise ValidationError(
                 {
                     "body": _("A civil servant belongs to an administration.")
-                    if self.user.role == Role.CIVIL_SERVANT
+                    if user.role == Role.CIVIL_SERVANT
                     else _("An elected member sits on a committee.")
                 }
             )
-        if self.body.municipality_id != self.user.municipality_id:
+        if body.municipality_id != user.municipality_id:
             raise ValidationError({"body": _("The body belongs to another municipality.")})
 
 

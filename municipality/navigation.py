@@ -21,6 +21,7 @@ NAVIGATION = [
     ("body_list", _("Committees"), "read_register"),
     ("structures_report", _("Dialogue structures"), "read_municipality_reports"),
     ("calendar_subscriptions", _("Calendar"), "read_register"),
+    ("user_list", _("Users and roles"), "see_users_and_roles"),
     ("admin:index", _("Administration"), "administer"),
 ]
 

@@ -10,4 +10,11 @@ urlpatterns = [
     path("personuppgifter/", views.privacy_notice, name="privacy_notice"),
     path("personuppgifter/gallring/", views.retention_log, name="retention_log"),
     path("personuppgifter/behandlingar/", views.processing_record, name="processing_record"),
+    path("anvandare/", views.user_list, name="user_list"),
+    path("anvandare.xlsx", views.user_workbook, name="user_workbook"),
+    path(
+        "konto/inbjudan/<uidb64>/<token>/",
+        views.InvitationConfirmView.as_view(),
+        name="invitation_confirm",
+    ),
 ]

@@ -1,15 +1,24 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dialogues.models import Forum, Observation, owned_by
-from municipality import access, personal_data
+from municipality import access, invitations, lists, personal_data, user_roles
+from municipality.filters import UserFilter
 from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User
+from municipality.tables import UserTable
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home(request):
@@ -136,3 +145,36 @@ def permission_denied(request, exception=None):
     """403: "you can see this but not change it" only when that is what happened."""
     read_only = isinstance(exception, access.ReadOnly)
     return render(request, "403.html", {"read_only": read_only}, status=403)
+
+
+class InvitationConfirmView(PasswordResetConfirmView):
+    """The invitation's link: choose a password, and be logged in with it."""
+
+    token_generator = invitations.tokens
+    template_name = "registration/invitation_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is saved. Welcome to the register!"))
+        return response
+
+
+def user_list(request):
+    """Användare och roller: who holds which role, where, for administrators."""
+    access.require(request.user, "see_users_and_roles")
+    filterset = UserFilter(request.GET, queryset=user_roles.for_table())
+    table = UserTable(filterset.qs)
+    lists.configure(request, table, PER_PAGE)
+    return render(request, "municipality/user_list.html", {"filter": filterset, "table": table})
+
+
+def user_workbook(request):
+    access.require(request.user, "see_users_and_roles")
+    filterset = UserFilter(request.GET, queryset=user_roles.for_table())
+    response = HttpResponse(user_roles.workbook(filterset.qs), content_type=XLSX)
+    filename = f"anvandare-och-roller-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -17,7 +17,7 @@ from municipality import access, personal_data
 from municipality.archive import Archivable, ArchiveQuerySet
 from municipality.history import HistoryWithSets
 from municipality.inputs import digits, normalised_text
-from municipality.models import Body, Municipality
+from municipality.models import Body, Municipality, assigned
 from municipality.money import KronorField, amount_bounded
 from partners import orgnr
 
@@ -263,13 +263,14 @@ class Representative(models.Model):
         return f"{self.user} – {self.organisation}"
 
     def clean(self):
-        if not (self.user_id and self.organisation_id):
+        user, organisation = assigned(self, "user"), assigned(self, "organisation")
+        if user is None or organisation is None:
             return
-        if self.user.role != "representative":
+        if user.role != "representative":
             raise ValidationError(
                 {"user": _("Only a user with the role organisation representative can be linked.")}
             )
-        if self.user.municipality_id != self.organisation.municipality_id:
+        if user.municipality_id != organisation.municipality_id:
             raise ValidationError({"user": _("The user belongs to another municipality.")})
 
 

@@ -119,6 +119,8 @@ def grant_editors():
 EXPECTED = {
     "home": (None, same_for(PAGE)),
     "body_list": (None, same_for(PAGE)),
+    "user_list": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
+    "user_workbook": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "body_detail": (
         lambda c: {"pk": c.asn.pk},
         {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
@@ -231,6 +233,7 @@ EXPECTED = {
     "password_reset_done": (None, public()),
     "password_reset_confirm": (lambda c: {"uidb64": "MQ", "token": "ogiltig"}, public()),
     "password_reset_complete": (None, public()),
+    "invitation_confirm": (lambda c: {"uidb64": "MQ", "token": "ogiltig"}, public()),
     "set_language": (None, public(REDIRECT)),
     "health": (None, public()),
 }

@@ -21,7 +21,10 @@ MENUS = {
     "fortroendevald": ("Förtroendevald", [*EVERYONE, "Dialogstrukturer", "Kalender"]),
     "foretradare": ("Organisationsföreträdare", [*EVERYONE, "Kalender"]),
     "revisor": ("Revisor", [*EVERYONE, "Dialogstrukturer", "Kalender"]),
-    "admin": ("Administratör", [*EVERYONE, "Dialogstrukturer", "Kalender", "Administration"]),
+    "admin": (
+        "Administratör",
+        [*EVERYONE, "Dialogstrukturer", "Kalender", "Användare och roller", "Administration"],
+    ),
 }
 
 
