@@ -14,7 +14,15 @@ from django.views.decorators.http import require_safe
 from dialogues.models import Forum, Observation, owned_by
 from municipality import access, invitations, lists, personal_data, user_roles
 from municipality.filters import UserFilter
-from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User
+from municipality.models import (
+    Body,
+    Membership,
+    Municipality,
+    PrivacyNotice,
+    RetentionRun,
+    Role,
+    User,
+)
 from municipality.tables import UserTable
 
 PER_PAGE = 50
@@ -24,14 +32,31 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def home(request):
     """The start page: who you are in the register and where you belong."""
     memberships = request.user.memberships.select_related("body").order_by("body__name")
+    may_administer = access.allows(request.user, "administer")
     return render(
         request,
         "municipality/home.html",
         {
             "memberships": memberships,
-            "may_administer": access.allows(request.user, "administer"),
+            "may_administer": may_administer,
+            "first_steps": first_steps() if may_administer else None,
         },
     )
+
+
+def first_steps():
+    """Getting started on an empty installation, for its administrator: the steps of the
+    README's Driftsättning, each marked done once it is. None once users are invited."""
+    if User.objects.exclude(role=Role.ADMIN).exists():
+        return None
+    return [
+        (_("Add the municipality"), "admin:municipality_municipality_add",
+         Municipality.objects.exists()),
+        (_("Add its nämnder and förvaltningar"), "admin:municipality_body_add",
+         Body.objects.filter(kind=Body.Kind.ADMINISTRATION).exists()
+         and Body.objects.filter(kind=Body.Kind.COMMITTEE).exists()),
+        (_("Invite the first users"), "admin:municipality_user_add", False),
+    ]  # fmt: skip
 
 
 def body_list(request):
