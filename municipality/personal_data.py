@@ -109,10 +109,23 @@ CATEGORIES = {
 }
 
 
+# Other packages' models cannot declare; what they hold is declared here.
+ELSEWHERE = {
+    # The admin's log names what was changed ("Omar Saleh") and how.
+    "admin.LogEntry": {
+        "object_repr": "user_link",
+        "change_message": "user_link",
+        "user": "user_link",
+    },
+}
+
+
 def declared_models():
     """(model, {field name: category key or None}) for each model that declares."""
     for model in apps.get_models():
         declared = getattr(model, "personal_data", None)
+        if declared is None:
+            declared = ELSEWHERE.get(model._meta.label)
         if declared is not None:
             yield model, declared
 

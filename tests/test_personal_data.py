@@ -7,6 +7,8 @@ import json
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.urls import reverse
 
@@ -91,6 +93,11 @@ def leave_traces(client, cast, mailoutbox):
     ReminderSent.objects.create(
         partnership=cast.partnership, kind="ending", key="2026-12-31",
         recipients="Omar Saleh <omar@example.se>",
+    )  # fmt: skip
+    LogEntry.objects.create(
+        user=cast.admin, content_type=ContentType.objects.get_for_model(ContactPerson),
+        object_id=str(contact.pk), object_repr="Omar Saleh", action_flag=CHANGE,
+        change_message='[{"changed": {"fields": ["E-post"]}}]',
     )  # fmt: skip
     assert len(mailoutbox) == 2
     needles = ("Omar Saleh", "omar@example.se", "omar.gammal@example.se", "070-123 45 67")
