@@ -215,3 +215,38 @@ def test_a_failed_reset_mail_is_logged_with_the_user_id(client, cast, monkeypatc
         f"Failed to send password reset email to {cast.staff.pk}"
     ]
     assert "staff@example.se" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("role", "where"),
+    [
+        ("civil_servant", {"memberships-0-body": "asf"}),
+        ("elected", {"memberships-0-body": "asn"}),
+        ("representative", {}),
+        ("auditor", {}),
+        ("admin", {"municipality": ""}),
+    ],
+)
+def test_every_role_is_invited_and_lands_on_its_start_page(client, cast, mailoutbox, role, where):
+    fields = {
+        name: (getattr(cast, value).pk if value in ("asf", "asn") else value)
+        for name, value in where.items()
+    }
+    if "memberships-0-body" not in fields:
+        fields.update({"memberships-TOTAL_FORMS": "0", "memberships-0-body": ""})
+    response = invite(client, cast, role=role, **fields)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    user = User.objects.get(username="anna.svensson")
+    assert user.role == role and not user.has_usable_password()
+
+    client.logout()
+    form_page = client.get(link_in(mailoutbox[-1]), follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert done.redirect_chain[-1][0] == reverse("home")
+    start = done.content.decode()
+    assert "Välkommen, Anna" in start
+    assert user.get_role_display() in start
