@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
-from municipality.models import Body, Municipality
+from municipality.models import Body, Municipality, Role, User
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,18 @@ def _body(municipality, name, short_name, kind):
     elif body.kind != kind:
         raise ValidationError(f"{name} finns redan som {body.get_kind_display()}.")
     return body
+
+
+def first_steps():
+    """Getting started on an empty installation, for its administrator: the steps of the
+    README's Driftsättning, each marked done once it is. None once users are invited."""
+    if User.objects.exclude(role=Role.ADMIN).exists():
+        return None
+    return [
+        (gettext("Add the municipality"), "admin:municipality_municipality_add",
+         Municipality.objects.exists()),
+        (gettext("Add its nämnder and förvaltningar"), "admin:municipality_body_add",
+         Body.objects.filter(kind=Body.Kind.ADMINISTRATION).exists()
+         and Body.objects.filter(kind=Body.Kind.COMMITTEE).exists()),
+        (gettext("Invite the first users"), "admin:municipality_user_add", False),
+    ]  # fmt: skip

@@ -12,17 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dialogues.models import Forum, Observation, owned_by
-from municipality import access, invitations, lists, personal_data, user_roles
+from municipality import access, founding, invitations, lists, personal_data, user_roles
 from municipality.filters import UserFilter
-from municipality.models import (
-    Body,
-    Membership,
-    Municipality,
-    PrivacyNotice,
-    RetentionRun,
-    Role,
-    User,
-)
+from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User
 from municipality.tables import UserTable
 
 PER_PAGE = 50
@@ -39,24 +31,9 @@ def home(request):
         {
             "memberships": memberships,
             "may_administer": may_administer,
-            "first_steps": first_steps() if may_administer else None,
+            "first_steps": founding.first_steps() if may_administer else None,
         },
     )
-
-
-def first_steps():
-    """Getting started on an empty installation, for its administrator: the steps of the
-    README's Driftsättning, each marked done once it is. None once users are invited."""
-    if User.objects.exclude(role=Role.ADMIN).exists():
-        return None
-    return [
-        (_("Add the municipality"), "admin:municipality_municipality_add",
-         Municipality.objects.exists()),
-        (_("Add its nämnder and förvaltningar"), "admin:municipality_body_add",
-         Body.objects.filter(kind=Body.Kind.ADMINISTRATION).exists()
-         and Body.objects.filter(kind=Body.Kind.COMMITTEE).exists()),
-        (_("Invite the first users"), "admin:municipality_user_add", False),
-    ]  # fmt: skip
 
 
 def body_list(request):
