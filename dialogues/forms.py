@@ -55,10 +55,9 @@ class ForumForm(CrispyModelForm):
         municipality_id = (
             self.instance.owner.municipality_id if self.instance.owner_id else scope.municipality_id
         )
-        owners = Body.objects.filter(municipality_id=municipality_id)
-        if not scope.is_admin:
-            owners = owners.filter(pk__in=scope.staff_body_ids)
-        self.fields["owner"].queryset = owners
+        self.fields["owner"].queryset = Body.objects.kept_by(user).filter(
+            municipality_id=municipality_id
+        )
         members = self.instance.members.values_list("pk", flat=True) if self.instance.pk else ()
         self.fields["members"].queryset = organisations_of(municipality_id, members)
         self.fields["members"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")

@@ -29,35 +29,45 @@ def owned_by(body_ids, prefix=""):
 class ForumQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_civil_servant or scope.is_auditor:
-            return self.filter(owner__municipality_id=scope.municipality_id)
-        if scope.is_elected:
-            return self.filter(owner_id__in=scope.committee_ids)
-        if scope.is_representative:
-            invited = Invitation.objects.filter(organisation_id__in=scope.organisation_ids).values(
-                "meeting__forum_id"
-            )
-            return self.filter(Q(members__in=scope.organisation_ids) | Q(pk__in=invited)).distinct()
-        return self.none()
+        municipality_id = scope.reads_municipality_id
+        organisations = scope.organisation_ids
+        return access.reach(
+            self,
+            scope,
+            municipality_id and Q(owner__municipality_id=municipality_id),
+            scope.committee_ids and owned_by(scope.committee_ids),
+            organisations and Q(pk__in=forums_of_members(organisations)),
+            organisations and Q(pk__in=forums_inviting(organisations)),
+        )
 
     def editable_by(self, user):
         """Staff manage the forums of their förvaltning and of the nämnder it serves."""
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_civil_servant:
-            return self.filter(owned_by(scope.staff_body_ids))
-        return self.none()
+        return access.reach(self, scope, scope.staff_body_ids and owned_by(scope.staff_body_ids))
 
     def schedulable_by(self, user):
         """Where a user may add meetings: staff in their forums, förtroendevalda in their
         nämnd's temadag forums."""
         scope = access.scope_for(user)
-        if scope.is_elected:
-            return self.filter(owner_id__in=scope.committee_ids, kind=Forum.Kind.THEME_DAY)
-        return self.editable_by(user)
+        theme_days = Q(kind=Forum.Kind.THEME_DAY)
+        return access.reach(
+            self,
+            scope,
+            scope.staff_body_ids and owned_by(scope.staff_body_ids),
+            scope.committee_ids and owned_by(scope.committee_ids) & theme_days,
+        )
+
+
+def forums_of_members(organisation_ids):
+    return Forum.members.through.objects.filter(organisation_id__in=organisation_ids).values(
+        "forum_id"
+    )
+
+
+def forums_inviting(organisation_ids):
+    return Invitation.objects.filter(organisation_id__in=organisation_ids).values(
+        "meeting__forum_id"
+    )
 
 
 class Forum(models.Model):
@@ -125,13 +135,20 @@ class Forum(models.Model):
 
 class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
+        """Representatives see the meetings of forums their organisation belongs to and
+        those it is invited to (not every meeting of a forum it was once invited to)."""
         scope = access.scope_for(user)
-        if scope.is_representative:
-            return self.filter(
-                Q(forum__members__in=scope.organisation_ids)
-                | Q(invitations__organisation_id__in=scope.organisation_ids)
-            ).distinct()
-        return self.filter(forum__in=Forum.objects.visible_to(user))
+        municipality_id = scope.reads_municipality_id
+        organisations = scope.organisation_ids
+        invited = Invitation.objects.filter(organisation_id__in=organisations)
+        return access.reach(
+            self,
+            scope,
+            municipality_id and Q(forum__owner__municipality_id=municipality_id),
+            scope.committee_ids and owned_by(scope.committee_ids, prefix="forum__"),
+            organisations and Q(forum_id__in=forums_of_members(organisations)),
+            organisations and Q(pk__in=invited.values("meeting_id")),
+        )
 
     def editable_by(self, user):
         """Staff manage meetings of their forums; förtroendevalda their nämnd's temadagar."""
@@ -146,15 +163,11 @@ class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
 
     def mine(self, user):
         """ "My meetings": those of the user's own bodies, nämnder or organisations."""
-        scope = access.scope_for(user)
+        own_bodies = access.scope_for(user).own_body_ids
         visible = self.visible_to(user)
-        if scope.is_civil_servant:
-            return visible.filter(owned_by(scope.staff_body_ids, prefix="forum__"))
-        if scope.is_elected:
-            return visible.filter(forum__owner_id__in=scope.committee_ids)
-        if scope.is_representative:
-            return self.filter(pk__in=visible.values("pk"))
-        return visible
+        if own_bodies is None:
+            return visible
+        return visible.filter(owned_by(own_bodies, prefix="forum__"))
 
 
 class Meeting(Archivable):
@@ -318,26 +331,29 @@ class Invitation(models.Model):
 
 class ObservationQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
+        """Representatives see what their own organisation raised; elected members also
+        what was forwarded to their nämnd from other bodies' meetings."""
         scope = access.scope_for(user)
-        if scope.is_representative:
-            return self.filter(organisation_id__in=scope.organisation_ids)
-        if scope.is_elected:
-            return self.filter(
-                Q(forwarded_to_id__in=scope.committee_ids)
-                | Q(meeting__forum__owner_id__in=scope.committee_ids)
-            )
-        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+        municipality_id = scope.reads_municipality_id
+        committees = scope.committee_ids
+        return access.reach(
+            self,
+            scope,
+            municipality_id and Q(meeting__forum__owner__municipality_id=municipality_id),
+            committees and owned_by(committees, prefix="meeting__forum__"),
+            committees and Q(forwarded_to_id__in=committees),
+            scope.organisation_ids and Q(organisation_id__in=scope.organisation_ids),
+        )
 
     def editable_by(self, user):
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_civil_servant:
-            return self.filter(
-                Q(forwarded_to_id__in=scope.staff_body_ids)
-                | Q(meeting__forum__in=Forum.objects.editable_by(user))
-            )
-        return self.none()
+        kept = scope.staff_body_ids
+        return access.reach(
+            self,
+            scope,
+            kept and owned_by(kept, prefix="meeting__forum__"),
+            kept and Q(forwarded_to_id__in=kept),
+        )
 
     def with_meeting_visible_to(self, user):
         """Marks whether the user may open each row's meeting, so a list links only those

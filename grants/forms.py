@@ -15,7 +15,6 @@ from grants.models import (
     amount_paid,
     organisations_with_overdue_reports,
 )
-from municipality import access
 from municipality.forms import CrispyModelForm, DateInput
 from municipality.inputs import date_in_range
 from municipality.models import Body
@@ -30,11 +29,7 @@ class SchemeForm(CrispyModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = access.scope_for(user)
-        committees = Body.objects.filter(kind=Body.Kind.COMMITTEE)
-        if not scope.is_admin:
-            committees = committees.filter(pk__in=scope.served_committee_ids)
-        self.fields["committee"].queryset = committees
+        self.fields["committee"].queryset = Body.objects.served_by(user)
 
 
 class LevelForm(CrispyModelForm):
@@ -83,17 +78,15 @@ class GrantForm(CrispyModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = access.scope_for(user)
         schemes = GrantScheme.objects.editable_by(user)
         if self.instance.pk:
             schemes = GrantScheme.objects.filter(pk__in=schemes) | GrantScheme.objects.filter(
                 pk=self.instance.scheme_id
             )
         self.fields["scheme"].queryset = schemes.select_related("committee")
-        organisations = Organisation.objects.choosable([self.instance.organisation_id])
-        if not scope.is_admin:
-            organisations = organisations.filter(municipality_id=scope.municipality_id)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user).choosable(
+            [self.instance.organisation_id]
+        )
         self.fields["overdue_report_reason"].help_text = _(
             "Required when the organisation has a report back that is overdue."
         )

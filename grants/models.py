@@ -21,39 +21,39 @@ from municipality.money import KronorField, amount_bounded
 from partners.models import Organisation
 
 
-def committee_scope(user, field):
-    """Q for objects whose granting nämnd (reached by `field`) the user may read."""
-    scope = access.scope_for(user)
-    if scope.is_admin:
-        return Q()
-    if scope.is_civil_servant or scope.is_auditor:
-        return Q(**{f"{field}__municipality_id": scope.municipality_id})
-    if scope.is_elected:
-        return Q(**{f"{field}_id__in": scope.committee_ids})
-    return None
+def committee_readers(scope, field):
+    """Conditions for objects whose granting nämnd (reached by `field`) the scope reads:
+    every one of the municipality for staff and auditors, their own for elected members."""
+    municipality_id = scope.reads_municipality_id
+    return (
+        municipality_id and Q(**{f"{field}__municipality_id": municipality_id}),
+        scope.committee_ids and Q(**{f"{field}_id__in": scope.committee_ids}),
+    )
 
 
-def committee_editors(user, field):
-    """Q for objects the user may change: staff of the förvaltning serving the nämnd."""
-    scope = access.scope_for(user)
-    if scope.is_admin:
-        return Q()
-    if scope.is_civil_servant:
-        return Q(**{f"{field}_id__in": scope.served_committee_ids})
-    return None
+def committee_editors(scope, field):
+    """The condition for objects the scope may change: staff of the förvaltning serving
+    the granting nämnd."""
+    committees = scope.served_committee_ids
+    return committees and Q(**{f"{field}_id__in": committees})
 
 
 class SchemeQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
+        """Representatives see the schemes their organisation has applied to."""
         scope = access.scope_for(user)
-        if scope.is_representative:
-            return self.filter(grants__organisation_id__in=scope.organisation_ids).distinct()
-        rule = committee_scope(user, "committee")
-        return self.none() if rule is None else self.filter(rule)
+        organisations = scope.organisation_ids
+        applied = Grant.objects.filter(organisation_id__in=organisations).values("scheme_id")
+        return access.reach(
+            self,
+            scope,
+            *committee_readers(scope, "committee"),
+            organisations and Q(pk__in=applied),
+        )
 
     def editable_by(self, user):
-        rule = committee_editors(user, "committee")
-        return self.none() if rule is None else self.filter(rule)
+        scope = access.scope_for(user)
+        return access.reach(self, scope, committee_editors(scope, "committee"))
 
 
 class GrantScheme(models.Model):
@@ -314,14 +314,17 @@ SIGNED_AMOUNT = Case(
 class GrantQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
-        if scope.is_representative:
-            return self.filter(organisation_id__in=scope.organisation_ids)
-        rule = committee_scope(user, "scheme__committee")
-        return self.none() if rule is None else self.filter(rule)
+        organisations = scope.organisation_ids
+        return access.reach(
+            self,
+            scope,
+            *committee_readers(scope, "scheme__committee"),
+            organisations and Q(organisation_id__in=organisations),
+        )
 
     def editable_by(self, user):
-        rule = committee_editors(user, "scheme__committee")
-        return self.none() if rule is None else self.filter(rule)
+        scope = access.scope_for(user)
+        return access.reach(self, scope, committee_editors(scope, "scheme__committee"))
 
     def with_figures(self, today=None):
         """Paid so far, recovery claimed, and the status that follows from them, in SQL,

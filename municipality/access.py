@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 
 @dataclass(frozen=True)
 class Scope:
+    """What a user reaches, as data. The role is read here, once; the models' scopes and
+    the forms ask the data (`everything`, `reads_municipality_id`, the sets of ids), so a
+    queryset is a union of what applies and never a branch on a role."""
+
     role: str | None = None
     municipality_id: int | None = None
     # The förvaltningar a civil servant works in, and the nämnder those serve.
@@ -57,9 +62,66 @@ class Scope:
         return self.role == "auditor"
 
     @property
+    def everything(self):
+        """Administrators reach every record of every municipality."""
+        return self.is_admin
+
+    @property
+    def reads_municipality_id(self):
+        """Civil servants and auditors read every record of their municipality."""
+        return self.municipality_id if self.is_civil_servant or self.is_auditor else None
+
+    @property
+    def keeps_municipality_id(self):
+        """Civil servants keep their municipality's register of organisations."""
+        return self.municipality_id if self.is_civil_servant else None
+
+    @property
+    def register_municipality_id(self):
+        """Whose register of organisations and bodies the user reads whole: everyone's own
+        municipality's, except a representative's (they see their own organisations)."""
+        if not self.is_authenticated or self.is_representative:
+            return None
+        return self.municipality_id
+
+    @property
     def staff_body_ids(self):
         """Bodies whose matters a civil servant keeps: their förvaltningar and its nämnder."""
         return self.administration_ids | self.served_committee_ids
+
+    @property
+    def own_body_ids(self):
+        """The bodies whose meetings are "mine": kept by a civil servant, sat on by an
+        elected member; None for those whose own meetings are all they see."""
+        if self.is_civil_servant:
+            return self.staff_body_ids
+        if self.is_elected:
+            return self.committee_ids
+        return None
+
+
+NOTHING = Q(pk__in=[])
+
+
+def any_of(*conditions):
+    """The union of the conditions that apply (a falsy entry is one that does not); if
+    none applies, a condition nothing matches."""
+    applying = [condition for condition in conditions if condition]
+    if not applying:
+        return NOTHING
+    union = applying[0]
+    for condition in applying[1:]:
+        union |= condition
+    return union
+
+
+def reach(queryset, scope, *conditions):
+    """`queryset` as far as the scope reaches: everything for an administrator, otherwise
+    the union of those `conditions` (Q objects) that apply; the others are given falsy,
+    typically as `scope.committee_ids and Q(…)`."""
+    if scope.everything:
+        return queryset
+    return queryset.filter(any_of(*conditions))
 
 
 ANONYMOUS = Scope()
@@ -102,6 +164,13 @@ def _build_scope(user):
         committee_ids=committee_ids if user.role == Role.ELECTED else frozenset(),
         organisation_ids=represented_organisation_ids(user),
     )
+
+
+def civil_servants_in(body):
+    """The active civil servants working in a förvaltning: who is sent its reminders."""
+    from municipality.models import Role, User
+
+    return User.objects.filter(role=Role.CIVIL_SERVANT, is_active=True, memberships__body=body)
 
 
 def represented_organisation_ids(user):
@@ -201,6 +270,11 @@ add_rule(
     "read_municipality_reports",
     is_signed_in & ~is_representative,
     "Read the dialogue structures report and the delegation list",
+)
+add_rule(
+    "see_body_members",
+    is_signed_in & ~is_representative,
+    "See who sits on a nämnd or works in a förvaltning (the municipality's own people)",
 )
 add_rule("administer", is_admin, "Use the administration site: users, roles, bodies")
 add_rule(

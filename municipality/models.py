@@ -45,14 +45,25 @@ class Municipality(models.Model):
 class BodyQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.municipality_id is None:
-            return self.none()
-        return self.filter(municipality_id=scope.municipality_id)
+        return access.reach(
+            self, scope, scope.municipality_id and Q(municipality_id=scope.municipality_id)
+        )
 
     def editable_by(self, user):
-        return self if access.scope_for(user).is_admin else self.none()
+        return access.reach(self, access.scope_for(user))
+
+    def kept_by(self, user):
+        """The bodies whose matters the user keeps: a civil servant's förvaltningar and
+        the nämnder they serve (every body, for an administrator)."""
+        scope = access.scope_for(user)
+        return access.reach(self, scope, scope.staff_body_ids and Q(pk__in=scope.staff_body_ids))
+
+    def served_by(self, user):
+        """The nämnder whose matters the user's förvaltning prepares."""
+        scope = access.scope_for(user)
+        committees = self.filter(kind=Body.Kind.COMMITTEE)
+        ids = scope.served_committee_ids
+        return access.reach(committees, scope, ids and Q(pk__in=ids))
 
 
 class Body(models.Model):
@@ -212,6 +223,12 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def speaks_for_organisations(self):
+        """Only an Organisationsföreträdare may be linked to an organisation as its
+        representative."""
+        return self.role == Role.REPRESENTATIVE
 
     @property
     def role_summary(self):

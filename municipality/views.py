@@ -56,7 +56,7 @@ def body_detail(request, pk):
         ),
         pk=pk,
     )
-    show_members = not access.scope_for(request.user).is_representative
+    show_members = access.allows(request.user, "see_body_members")
     observations = Observation.objects.visible_to(request.user).filter(forwarded_to=body)
     context = {
         "body": body,

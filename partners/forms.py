@@ -138,12 +138,10 @@ class PartnershipForm(CrispyModelForm):
             municipality_id=municipality_id
         ).choosable(parties)
         self.fields["decided_by"].queryset = bodies.filter(kind=Body.Kind.COMMITTEE)
-        administrations = bodies.filter(kind=Body.Kind.ADMINISTRATION)
-        if not scope.is_admin:
-            administrations = administrations.filter(
-                Q(pk__in=scope.staff_body_ids) | Q(pk=self.instance.run_by_id)
-            )
-        self.fields["run_by"].queryset = administrations
+        self.fields["run_by"].queryset = bodies.filter(
+            Q(pk__in=Body.objects.kept_by(user)) | Q(pk=self.instance.run_by_id),
+            kind=Body.Kind.ADMINISTRATION,
+        )
         if not self.instance.pk and len(scope.administration_ids) == 1:
             self.initial.setdefault("run_by", next(iter(scope.administration_ids)))
             if len(scope.served_committee_ids) == 1:

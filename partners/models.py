@@ -68,30 +68,34 @@ class Area(models.Model):
 class OrganisationQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_representative:
-            return self.filter(pk__in=scope.organisation_ids)
-        if scope.municipality_id is None:
-            return self.none()
-        return self.filter(municipality_id=scope.municipality_id)
+        municipality_id = scope.register_municipality_id
+        return access.reach(
+            self,
+            scope,
+            municipality_id and Q(municipality_id=municipality_id),
+            scope.organisation_ids and Q(pk__in=scope.organisation_ids),
+        )
 
     def editable_by(self, user):
         """Staff keep every organisation of their municipality; see also `contact_editable_by`."""
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_civil_servant:
-            return self.filter(municipality_id=scope.municipality_id)
-        return self.none()
+        return access.reach(self, scope, self._kept_by_staff(scope))
 
     def contact_editable_by(self, user):
         """Who may update address, e-mail, phone and contact persons: staff, and the
         organisation's own representatives."""
         scope = access.scope_for(user)
-        if scope.is_representative:
-            return self.filter(pk__in=scope.organisation_ids)
-        return self.editable_by(user)
+        return access.reach(
+            self,
+            scope,
+            self._kept_by_staff(scope),
+            scope.organisation_ids and Q(pk__in=scope.organisation_ids),
+        )
+
+    @staticmethod
+    def _kept_by_staff(scope):
+        municipality_id = scope.keeps_municipality_id
+        return municipality_id and Q(municipality_id=municipality_id)
 
 
 class Organisation(Archivable):
@@ -266,7 +270,7 @@ class Representative(models.Model):
         user, organisation = assigned(self, "user"), assigned(self, "organisation")
         if user is None or organisation is None:
             return
-        if user.role != "representative":
+        if not user.speaks_for_organisations:
             raise ValidationError(
                 {"user": _("Only a user with the role organisation representative can be linked.")}
             )
@@ -278,13 +282,13 @@ class ContactPersonQuerySet(access.ScopedQuerySet):
     def visible_to(self, user):
         """Staff see contact persons; a representative sees their own organisation's."""
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_civil_servant:
-            return self.filter(organisation__municipality_id=scope.municipality_id)
-        if scope.is_representative:
-            return self.filter(organisation_id__in=scope.organisation_ids)
-        return self.none()
+        municipality_id = scope.keeps_municipality_id
+        return access.reach(
+            self,
+            scope,
+            municipality_id and Q(organisation__municipality_id=municipality_id),
+            scope.organisation_ids and Q(organisation_id__in=scope.organisation_ids),
+        )
 
     def editable_by(self, user):
         return self.filter(organisation__in=Organisation.objects.contact_editable_by(user))
@@ -380,26 +384,25 @@ class ContactPerson(models.Model):
 class PartnershipQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_civil_servant or scope.is_auditor:
-            return self.filter(run_by__municipality_id=scope.municipality_id)
-        if scope.is_elected:
-            return self.filter(decided_by_id__in=scope.committee_ids)
-        if scope.is_representative:
-            return self.filter(parties__in=scope.organisation_ids).distinct()
-        return self.none()
+        municipality_id = scope.reads_municipality_id
+        parties = Partnership.parties.through.objects.filter(
+            organisation_id__in=scope.organisation_ids
+        )
+        return access.reach(
+            self,
+            scope,
+            municipality_id and Q(run_by__municipality_id=municipality_id),
+            scope.committee_ids and Q(decided_by_id__in=scope.committee_ids),
+            scope.organisation_ids and Q(pk__in=parties.values("partnership_id")),
+        )
 
     def editable_by(self, user):
         """Staff change the agreements their förvaltning runs or its nämnder decided."""
         scope = access.scope_for(user)
-        if scope.is_admin:
-            return self
-        if scope.is_civil_servant:
-            return self.filter(
-                Q(run_by_id__in=scope.staff_body_ids) | Q(decided_by_id__in=scope.staff_body_ids)
-            )
-        return self.none()
+        kept = scope.staff_body_ids
+        return access.reach(
+            self, scope, kept and (Q(run_by_id__in=kept) | Q(decided_by_id__in=kept))
+        )
 
     def for_table(self):
         return (

@@ -11,8 +11,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from municipality import mail
-from municipality.models import Role, User
+from municipality import access, mail
 from partners.models import Partnership, ReminderSent
 
 
@@ -83,11 +82,7 @@ def due(today, days):
 
 def recipients_for(partnership):
     return list(
-        User.objects.filter(
-            role=Role.CIVIL_SERVANT,
-            is_active=True,
-            memberships__body=partnership.run_by,
-        )
+        access.civil_servants_in(partnership.run_by)
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()
