@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "partners",
     "dialogues",
     "grants",
+    "overview",
 ]
 
 MIDDLEWARE = [

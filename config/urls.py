@@ -11,6 +11,7 @@ from municipality.login import LoginForm
 handler403 = "municipality.views.permission_denied"
 
 urlpatterns = [
+    path("", include("overview.urls")),
     path("", include("municipality.urls")),
     path("", include("partners.urls")),
     path("", include("dialogues.urls")),

@@ -54,19 +54,44 @@ class MeetingFilter(ArchivedFilterSet):
     before = django_filters.DateFilter(
         label=_("To"), field_name="start", lookup_expr="date__lte", widget=DateInput
     )
+    mine = django_filters.BooleanFilter(
+        label=_("Only my bodies' meetings"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    unlogged = django_filters.BooleanFilter(
+        label=_("Only those not yet logged"), method="filter_unlogged", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Meeting
-        fields = ["forum", "owner", "kind", "organisation", "after", "before", "archived"]
+        fields = [
+            "forum",
+            "owner",
+            "kind",
+            "organisation",
+            "after",
+            "before",
+            "mine",
+            "unlogged",
+            "archived",
+        ]
 
     def __init__(self, *args, user=None, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["forum"].queryset = Forum.objects.visible_to(user)
         self.filters["owner"].queryset = Body.objects.filter(municipality_id=municipality_id)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
 
     def filter_organisation(self, queryset, name, organisation):
         return queryset.filter(invitations__organisation=organisation).distinct()
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Meeting.objects.mine(self.user).values("pk"))
+
+    def filter_unlogged(self, queryset, name, value):
+        return queryset.awaiting_log() if value else queryset
 
 
 class ObservationFilter(django_filters.FilterSet):
@@ -86,13 +111,17 @@ class ObservationFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Only overdue"), method="filter_overdue", widget=forms.CheckboxInput
     )
+    mine = django_filters.BooleanFilter(
+        label=_("Only forwarded to my bodies"), method="filter_mine", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Observation
-        fields = ["body", "status", "overdue"]
+        fields = ["body", "status", "overdue", "mine"]
 
-    def __init__(self, *args, municipality_id=None, **kwargs):
+    def __init__(self, *args, user=None, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["body"].queryset = Body.objects.filter(municipality_id=municipality_id)
 
     def filter_status(self, queryset, name, value):
@@ -102,3 +131,9 @@ class ObservationFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        mine = Observation.objects.forwarded_to_own_bodies(self.user)
+        return queryset.filter(pk__in=mine.values("pk"))

@@ -207,6 +207,14 @@ class ObservationForm(CrispyModelForm):
             municipality_id=self.instance.meeting.forum.municipality_id
         )
 
+    def clean(self):
+        """Choosing where it goes forwards it: no second save to change the status."""
+        cleaned = super().clean()
+        if cleaned.get("forwarded_to") and cleaned.get("status") == Observation.Status.OPEN:
+            cleaned["status"] = Observation.Status.FORWARDED
+            self.instance.status = Observation.Status.FORWARDED
+        return cleaned
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         order = [s.value for s in Observation.Status]

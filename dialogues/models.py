@@ -161,6 +161,21 @@ class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def for_list(self):
         return self.select_related("forum", "forum__owner")
 
+    def upcoming(self, days=30, now=None):
+        """Current meetings from now and the coming `days` days, not cancelled."""
+        now = now or timezone.now()
+        return (
+            self.current()
+            .filter(start__gte=now, start__lt=now + datetime.timedelta(days=days))
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("start")
+        )
+
+    def awaiting_log(self, now=None):
+        """Meetings whose time has passed without anyone logging them held or cancelled."""
+        now = now or timezone.now()
+        return self.current().filter(start__lt=now, status=Meeting.Status.PLANNED).order_by("start")
+
     def mine(self, user):
         """ "My meetings": those of the user's own bodies, nämnder or organisations."""
         own_bodies = access.scope_for(user).own_body_ids
@@ -364,6 +379,16 @@ class ObservationQuerySet(access.ScopedQuerySet):
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.exclude(status=Observation.Status.HANDLED).filter(feedback_due__lt=today)
+
+    def unhandled(self):
+        return self.exclude(status=Observation.Status.HANDLED)
+
+    def forwarded_to_own_bodies(self, user):
+        """Forwarded to the bodies the user keeps or sits on (to any body, for those whose
+        own bodies are everything they see)."""
+        own = access.scope_for(user).own_body_ids
+        visible = self.visible_to(user).filter(forwarded_to__isnull=False)
+        return visible if own is None else visible.filter(forwarded_to_id__in=own)
 
 
 class Observation(models.Model):

@@ -13,9 +13,10 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from dialogues import feeds, ical, scheduling, structures
+from dialogues import feeds, forwarding, ical, scheduling, structures
 from dialogues import invitations as invitations_mod
 from dialogues.filters import ForumFilter, MeetingFilter, ObservationFilter
 from dialogues.forms import (
@@ -278,10 +279,11 @@ def meeting_log(request, pk):
     if data is not None and form.is_valid() and attendance.is_valid() and raised.is_valid():
         form.save()
         attendance.save()
-        for raised_form in raised:
-            if raised_form.has_changed():
-                raised_form.save()
+        raised_now = [raised_form.save() for raised_form in raised if raised_form.has_changed()]
         messages.success(request, _("The meeting was logged."))
+        for observation in raised_now:
+            if observation.forwarded_to_id:
+                told_about_forwarding(request, observation)
         return redirect(meeting)
     return render(
         request,
@@ -328,7 +330,7 @@ def observation_list(request):
     if "status" not in data and access.allows(request.user, "follow_forwarded_issues"):
         data["status"] = ObservationFilter.NOT_HANDLED
     filterset = ObservationFilter(
-        data, queryset=observations, municipality_id=scope.municipality_id
+        data, queryset=observations, user=request.user, municipality_id=scope.municipality_id
     )
     table = ObservationTable(filterset.qs.with_meeting_visible_to(request.user))
     lists.configure(request, table, PER_PAGE)
@@ -350,6 +352,8 @@ def observation_update(request, pk):
         if form.is_valid():
             form.save()
             messages.success(request, _("The observation was saved."))
+            if "forwarded_to" in form.changed_data:
+                told_about_forwarding(request, observation)
             return redirect(observation)
     elif request.method == "POST":
         access.require(user, "change_observation", observation)
@@ -365,6 +369,27 @@ def observation_update(request, pk):
             "visible_meetings": access.visible_pks(user, [observation.meeting]),
         },
     )
+
+
+def told_about_forwarding(request, observation):
+    """Tell the receiving body's staff, and the user how many were told."""
+    told = forwarding.notify_receiving_body(observation, request)
+    if told:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d person who keeps %(body)s was told by e-mail.",
+                "%(count)d people who keep %(body)s were told by e-mail.",
+                told,
+            )
+            % {"count": told, "body": observation.forwarded_to},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Nobody keeping %(body)s could be told by e-mail: it has no staff with an address.")
+            % {"body": observation.forwarded_to},
+        )
 
 
 @require_POST

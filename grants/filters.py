@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Grant, GrantScheme
@@ -23,13 +24,24 @@ class GrantFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Grant.Status.choices, empty_label=_("All")
     )
+    mine = django_filters.BooleanFilter(
+        label=_("Only those I keep"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    report_overdue = django_filters.BooleanFilter(
+        label=_("Only with a report back overdue"),
+        method="filter_report_overdue",
+        widget=forms.CheckboxInput,
+    )
 
     class Meta:
         model = Grant
-        fields = ["year", "scheme", "committee", "organisation", "status"]
+        fields = ["year", "scheme", "committee", "organisation", "status", "mine", "report_overdue"]
 
     def __init__(self, *args, user, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        if not Grant.objects.editable_by(user).exists():
+            del self.filters["mine"]  # nothing of their own to narrow to
         self.filters["scheme"].queryset = GrantScheme.objects.visible_to(user)
         self.filters["committee"].queryset = Body.objects.filter(
             municipality_id=municipality_id, kind=Body.Kind.COMMITTEE
@@ -42,7 +54,15 @@ class GrantFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return nothing
         return [
-            (str(self.filters[name].label), str(value))
+            (str(self.filters[name].label), str(_("yes")) if value is True else str(value))
             for name, value in self.form.cleaned_data.items()
-            if value not in (None, "")
+            if value not in (None, "", False)
         ] or nothing
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Grant.objects.editable_by(self.user).values("pk"))
+
+    def filter_report_overdue(self, queryset, name, value):
+        return queryset.report_overdue() if value else queryset

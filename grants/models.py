@@ -184,6 +184,25 @@ class AccountChangeQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=AccountChange.Status.PENDING)
 
+    def visible_to(self, user):
+        """Staff and auditors see their municipality's account changes (see_payment_account)."""
+        scope = access.scope_for(user)
+        municipality_id = scope.reads_municipality_id
+        return access.reach(
+            self, scope, municipality_id and Q(organisation__municipality_id=municipality_id)
+        )
+
+    def confirmable_by(self, user):
+        """Pending changes the user may confirm: of organisations they pay, or any for an
+        administrator, and never their own (confirm_payment_account)."""
+        scope = access.scope_for(user)
+        paid = Grant.objects.paid_by(user).values("organisation_id")
+        return access.reach(
+            self.pending().exclude(entered_by=user),
+            scope,
+            scope.served_committee_ids and Q(organisation_id__in=paid),
+        )
+
 
 class AccountChange(models.Model):
     """A new payment account, entered by one person and in force only once a second
@@ -358,6 +377,30 @@ class GrantQuerySet(access.ScopedQuerySet):
 
     def for_table(self):
         return self.select_related("organisation", "scheme", "scheme__committee").with_figures()
+
+    def paid_by(self, user):
+        """Grants made by the nämnder a civil servant's förvaltning serves: whose
+        organisations' payment accounts they keep."""
+        committees = access.scope_for(user).served_committee_ids
+        return self.filter(decision__in=Grant.GRANTING, scheme__committee_id__in=committees)
+
+    def report_overdue(self, today=None):
+        """Grants whose report back is past its due date and not received."""
+        today = today or timezone.localdate()
+        late = GrantReport.objects.filter(
+            grant=OuterRef("pk"), received_on__isnull=True, due_on__lt=today
+        )
+        return self.filter(Exists(late))
+
+    def totals_per_scheme(self, years):
+        """Granted kronor per scheme and year, for the given years: {(scheme, year): kr}."""
+        rows = (
+            self.filter(year__in=years, decision__in=Grant.GRANTING)
+            .values("scheme__name", "year")
+            .annotate(total=Sum("granted_amount"))
+            .order_by("scheme__name", "year")
+        )
+        return {(row["scheme__name"], row["year"]): row["total"] or 0 for row in rows}
 
 
 class Grant(models.Model):

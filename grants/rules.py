@@ -26,11 +26,7 @@ def pays_organisation(user, organisation):
     scope = scope_for(user)
     if organisation is None or not scope.is_civil_servant or not scope.served_committee_ids:
         return False
-    return Grant.objects.filter(
-        organisation=organisation,
-        decision__in=Grant.GRANTING,
-        scheme__committee_id__in=scope.served_committee_ids,
-    ).exists()
+    return Grant.objects.paid_by(user).filter(organisation=organisation).exists()
 
 
 @rules.predicate

@@ -173,6 +173,39 @@ def civil_servants_in(body):
     return User.objects.filter(role=Role.CIVIL_SERVANT, is_active=True, memberships__body=body)
 
 
+def keepers_of(body):
+    """The active civil servants who keep a body's matters: those working in it, and for
+    a nämnd those of the förvaltningar serving it."""
+    from municipality.models import Role, User
+
+    return User.objects.filter(
+        Q(memberships__body=body) | Q(memberships__body__serves=body),
+        role=Role.CIVIL_SERVANT,
+        is_active=True,
+    ).distinct()
+
+
+def users_without_a_place():
+    """Active users whose role needs a body or an organisation, and who have none."""
+    from municipality.models import Role, User
+
+    return User.objects.filter(
+        Q(role__in=[Role.CIVIL_SERVANT, Role.ELECTED], memberships__isnull=True)
+        | Q(role=Role.REPRESENTATIVE, representations__isnull=True),
+        is_active=True,
+    ).distinct()
+
+
+def administrations_without_staff():
+    """Förvaltningar where no active civil servant works."""
+    from municipality.models import Body, Membership, Role
+
+    staffed = Membership.objects.filter(user__role=Role.CIVIL_SERVANT, user__is_active=True).values(
+        "body_id"
+    )
+    return Body.objects.filter(kind=Body.Kind.ADMINISTRATION).exclude(pk__in=staffed)
+
+
 def represented_organisation_ids(user):
     """The organisations a representative speaks for (partners.Representative)."""
     if user.role != "representative":

@@ -3,7 +3,6 @@ from django.urls import path
 from municipality import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("namnder/", views.body_list, name="body_list"),
     path("namnder/<int:pk>/", views.body_detail, name="body_detail"),
     path("anvandare/<int:pk>/registerutdrag/", views.user_extract, name="user_extract"),

@@ -12,28 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dialogues.models import Forum, Observation, owned_by
-from municipality import access, founding, invitations, lists, personal_data, user_roles
+from municipality import access, invitations, lists, personal_data, user_roles
 from municipality.filters import UserFilter
 from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User
 from municipality.tables import UserTable
 
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def home(request):
-    """The start page: who you are in the register and where you belong."""
-    memberships = request.user.memberships.select_related("body").order_by("body__name")
-    may_administer = access.allows(request.user, "administer")
-    return render(
-        request,
-        "municipality/home.html",
-        {
-            "memberships": memberships,
-            "may_administer": may_administer,
-            "first_steps": founding.first_steps() if may_administer else None,
-        },
-    )
 
 
 def body_list(request):

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -58,13 +59,24 @@ class PartnershipFilter(ArchivedFilterSet):
     run_by = django_filters.ModelChoiceFilter(
         label=_("Run by"), queryset=Body.objects.none(), empty_label=_("All")
     )
+    mine = django_filters.BooleanFilter(
+        label=_("Only those I keep"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    follow_up_overdue = django_filters.BooleanFilter(
+        label=_("Only with a follow-up overdue"),
+        method="filter_follow_up_overdue",
+        widget=forms.CheckboxInput,
+    )
 
     class Meta:
         model = Partnership
-        fields = ["q", "status", "run_by", "archived"]
+        fields = ["q", "status", "run_by", "mine", "follow_up_overdue", "archived"]
 
-    def __init__(self, *args, municipality_id=None, **kwargs):
+    def __init__(self, *args, user=None, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        if user is None or not Partnership.objects.editable_by(user).exists():
+            del self.filters["mine"]  # nothing of their own to narrow to
         self.filters["q"].field.help_text = _("Title, case number or party")
         self.filters["run_by"].queryset = Body.objects.filter(
             municipality_id=municipality_id, kind=Body.Kind.ADMINISTRATION
@@ -78,3 +90,11 @@ class PartnershipFilter(ArchivedFilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Partnership.objects.editable_by(self.user).values("pk"))
+
+    def filter_follow_up_overdue(self, queryset, name, value):
+        return queryset.follow_up_overdue() if value else queryset

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -411,6 +411,16 @@ class PartnershipQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
             .annotate(last_follow_up_year=Max("follow_ups__year"))
         )
 
+    def follow_up_overdue(self, today=None):
+        """Running agreements, begun by last year, with no follow-up of last year: the
+        query behind Partnership.follow_up_overdue_on."""
+        today = today or timezone.localdate()
+        past_year = today.year - 1
+        followed_up = FollowUp.objects.filter(partnership=OuterRef("pk"), year__gte=past_year)
+        return self.filter(
+            start_date__lte=today, end_date__gte=today, start_date__year__lte=past_year
+        ).exclude(Exists(followed_up))
+
     def with_status(self, status, today=None):
         """Filter by the status derived from dates (see Partnership.status_on)."""
         today = today or timezone.localdate()
@@ -629,6 +639,15 @@ class Partnership(Archivable):
     @property
     def follow_up_overdue(self):
         return self.follow_up_overdue_on()
+
+    @property
+    def next_follow_up_year(self):
+        """The year whose quality follow-up comes next: the one after the last followed
+        up, and never before the agreement began (uses the list's annotation if there)."""
+        last = getattr(self, "last_follow_up_year", None)
+        if last is None and not hasattr(self, "last_follow_up_year"):
+            last = self.follow_ups.aggregate(y=Max("year"))["y"]
+        return max((last or 0) + 1, self.start_date.year)
 
     def renewal_chain(self):
         """Every agreement in this one's line, oldest first."""

@@ -256,7 +256,7 @@ def partnership_list(request):
     scope = access.scope_for(request.user)
     partnerships = Partnership.objects.visible_to(request.user).for_table()
     filterset = PartnershipFilter(
-        request.GET, queryset=partnerships, municipality_id=scope.municipality_id
+        request.GET, queryset=partnerships, user=request.user, municipality_id=scope.municipality_id
     )
     table = PartnershipTable(filterset.qs, order_by=request.GET.get("sort", "-start_date"))
     lists.configure(request, table, PER_PAGE)

@@ -130,7 +130,7 @@ def test_every_rule_is_asked_somewhere():
     """A rule nobody asks is dead; one asked under a name that is not registered fails."""
     sources = "\n".join(
         path.read_text(encoding="utf-8")
-        for folder in ("municipality", "partners", "dialogues", "grants", "templates")
+        for folder in ("municipality", "partners", "dialogues", "grants", "overview", "templates")
         for path in (ROOT / folder).rglob("*")
         if path.suffix in (".py", ".html")
         and path.name != "rules.py"
@@ -160,7 +160,7 @@ def test_nothing_outside_the_rules_compares_roles():
     """Views, forms, models' scopes, e-mails and templates ask named rules or the scope's
     data; only municipality/access.py and the apps' rules.py look at a user's role."""
     offenders = []
-    for folder in ("config", "municipality", "partners", "dialogues", "grants"):
+    for folder in ("config", "municipality", "partners", "dialogues", "grants", "overview"):
         for path in (ROOT / folder).rglob("*.py"):
             name = str(path.relative_to(ROOT))
             if (

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OverviewConfig(AppConfig):
+    """Pages that gather across the features: above them, known by none of them."""
+
+    name = "overview"
+    verbose_name = _("Overview")
+
+    def ready(self):
+        from overview import rules  # noqa: F401 - register the start page's rules
