@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils import timezone
 from dialogues.models import Invitation, Meeting, Observation
 from grants.models import AccountChange, Grant, GrantReport, GrantScheme
 from municipality.charts import Chart, nice_ceiling
+from municipality.demo import USERS
 from municipality.models import Body, User
 from partners.models import FollowUp, Organisation, Partnership
 
@@ -359,3 +361,58 @@ def test_the_axis_ends_at_a_round_number_at_or_above_the_largest_value():
         20,
         500_000,
     ]
+
+
+def test_an_issue_forwarded_from_the_meeting_log_reaches_the_body_too(
+    client, cast, django_capture_on_commit_callbacks
+):
+    held = meeting(cast.asf_forum, "Föreningsträff", -1)
+    invitation = Invitation.objects.create(meeting=held, organisation=cast.org)
+    client.force_login(cast.staff)
+    data = {
+        "status": "held",
+        "participants_count": "2",
+        "minutes": "Samtal.",
+        "attendance-TOTAL_FORMS": "1",
+        "attendance-INITIAL_FORMS": "1",
+        "attendance-0-id": str(invitation.pk),
+        "attendance-0-attended": "on",
+        "attendance-0-people": "2",
+        "raised-TOTAL_FORMS": "1",
+        "raised-INITIAL_FORMS": "0",
+        "raised-0-organisation": str(cast.org.pk),
+        "raised-0-text": "Fritidsgården stänger för tidigt.",
+        "raised-0-forwarded_to": str(cast.frf.pk),
+        "raised-0-feedback_due": "2026-12-31",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("meeting_log", args=[held.pk]), data)
+    assert response.status_code == 302
+    assert held.observations.get().status == Observation.Status.FORWARDED
+    assert [message.to for message in mail.outbox] == [[cast.other_staff.email]]
+    # It is on the receiving staff member's start page at once.
+    assert "Fritidsgården stänger för tidigt." in section_html(
+        start(client, cast.other_staff), "forwarded"
+    )
+
+
+def test_each_demo_users_start_page_links_only_what_they_may_open(client, db):
+    """Against the demo data: every link in the page's sections and charts opens for the
+    user, and Kalmar's staff see nothing of Malmö's."""
+    call_command("load_demo", quiet_logins=True)
+    malmo_names = set(
+        Organisation.objects.filter(municipality__code="1280").values_list("name", flat=True)
+    )
+    for username, *_ in USERS:
+        user = User.objects.get(username=username)
+        html = start(client, user)
+        body = html.split("<main", 1)[1].split("</main>", 1)[0]
+        links = set(re.findall(r'href="(/[^"]*)"', body))
+        assert links, username
+        for link in sorted(links):
+            if link.startswith("/admin/"):
+                continue
+            response = client.get(link.replace("&amp;", "&"))
+            assert response.status_code == 200, (username, link, response.status_code)
+        if user.municipality and user.municipality.code == "0880":
+            assert not [name for name in malmo_names if name in html], username
