@@ -94,7 +94,9 @@ def crawl(client, start="/"):
         else:
             targets = []  # downloads (.ics, .xlsx) are fetched, not read
         if getattr(response, "streaming", False):
-            response.close()
+            # Read to the end: the test client then closes the file without closing the
+            # test's database connection, as response.close() alone would.
+            b"".join(response.streaming_content)
         for target in targets:
             if not followed(target, skipped_paths):
                 continue
