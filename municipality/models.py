@@ -195,11 +195,21 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role]), name="user_role_valid"
             ),
+            # What save() derives, held by the database too, so that a bulk
+            # .update(role=…) cannot leave Django's flags disagreeing with the role.
+            models.CheckConstraint(
+                condition=Q(role="admin", is_staff=True, is_superuser=True)
+                | (~Q(role="admin") & Q(is_staff=False, is_superuser=False)),
+                name="user_admin_flags_follow_role",
+            ),
         ]
 
-    def save(self, *args, **kwargs):
+    def derive_admin_flags(self):
         """The role is the one truth: only an Administratör may open Django's admin."""
         self.is_staff = self.is_superuser = self.role == Role.ADMIN
+
+    def save(self, *args, **kwargs):
+        self.derive_admin_flags()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from municipality import access
@@ -41,11 +43,88 @@ def test_a_superuser_flag_does_not_make_another_role_an_administrator(cast, clie
     assert client.get(reverse("admin:index")).status_code == 302
 
 
-def test_a_stale_superuser_flag_alone_gives_no_admin_scope(cast):
-    User.objects.filter(pk=cast.elected.pk).update(is_superuser=True, is_staff=True)
+def test_a_superuser_flag_alone_gives_no_admin_scope(cast):
+    """Even a flag set past save() (as a raw row could have it) is not an admin scope."""
     elected = User.objects.get(pk=cast.elected.pk)
+    elected.is_superuser = elected.is_staff = True  # in memory only: the database refuses it
     assert access.scope_for(elected).role == Role.ELECTED
     assert not access.allows(elected, "administer")
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"role": Role.ADMIN},
+        {"is_superuser": True},
+        {"is_staff": True},
+        {"is_staff": True, "is_superuser": True},
+    ],
+    ids=["role-to-admin", "superuser-flag", "staff-flag", "both-flags"],
+)
+def test_a_bulk_update_cannot_part_the_flags_from_a_role(cast, update):
+    """A queryset update skips save(); the database's check constraint holds instead."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=cast.elected.pk).update(**update)
+    cast.elected.refresh_from_db()
+    assert (cast.elected.role, cast.elected.is_staff, cast.elected.is_superuser) == (
+        Role.ELECTED,
+        False,
+        False,
+    )
+
+
+def test_a_bulk_update_cannot_take_the_flags_from_an_administrator(cast):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=cast.admin.pk).update(role=Role.AUDITOR)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=cast.admin.pk).update(is_superuser=False)
+
+
+def test_a_bulk_update_that_moves_role_and_flags_together_is_accepted(cast):
+    User.objects.filter(pk=cast.auditor.pk).update(
+        role=Role.ADMIN, is_staff=True, is_superuser=True
+    )
+    assert User.objects.get(pk=cast.auditor.pk).role == Role.ADMIN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_aligns_existing_users_before_adding_the_constraint():
+    """On a database from before the constraint, users whose flags had drifted (by a bulk
+    update) are aligned first, so the constraint is added and nobody keeps stale flags."""
+    executor = MigrationExecutor(connection)
+    before, after = [("municipality", "0006_retention_run")], executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before[0]).apps
+    OldUser, OldMunicipality = (
+        old.get_model("municipality", "User"),
+        old.get_model("municipality", "Municipality"),
+    )
+    town = OldMunicipality.objects.create(name="Ort", code="9999")
+    drifted = {
+        "flagged.elected": ("elected", True, True),
+        "flagless.admin": ("admin", False, False),
+        "half.auditor": ("auditor", True, False),
+    }
+    for username, (role, staff, superuser) in drifted.items():
+        OldUser.objects.create(
+            username=username,
+            role=role,
+            municipality=None if role == "admin" else town,
+            is_staff=staff,
+            is_superuser=superuser,
+        )
+    MigrationExecutor(connection).migrate(after)
+    flags = {
+        username: (staff, superuser)
+        for username, staff, superuser in User.objects.filter(username__in=drifted).values_list(
+            "username", "is_staff", "is_superuser"
+        )
+    }
+    assert flags == {
+        "flagged.elected": (False, False),
+        "flagless.admin": (True, True),
+        "half.auditor": (False, False),
+    }
 
 
 def test_changing_the_role_moves_the_flags(cast):
