@@ -1,7 +1,9 @@
 """The first administrator comes from `createsuperuser`; the role alone makes an admin."""
 
+import io
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -137,3 +139,124 @@ def test_changing_the_role_moves_the_flags(cast):
     user.save(update_fields=["role"])
     user.refresh_from_db()
     assert (user.is_staff, user.is_superuser) == (False, False)
+
+
+class TTY:
+    """stdin as a terminal, as Django's own tests of createsuperuser give it."""
+
+    def isatty(self):
+        return True
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Answers typed at the prompts, in order; records every prompt the command shows."""
+    prompts, answers = [], []
+
+    def answer(prompt=""):
+        prompts.append(prompt)
+        return answers.pop(0)
+
+    monkeypatch.setattr("getpass.getpass", answer)
+    monkeypatch.setattr("builtins.input", answer)
+    return prompts, answers
+
+
+def create_interactively(terminal, *answers, **options):
+    prompts, queue = terminal
+    queue.extend(answers)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("createsuperuser", stdin=TTY(), stdout=out, stderr=err, **options)
+    assert queue == [], "every answer was asked for"
+    return prompts, out.getvalue(), err.getvalue()
+
+
+def test_createsuperuser_asks_in_swedish_and_makes_an_administrator(terminal):
+    prompts, out, err = create_interactively(
+        terminal, "forsta", "forsta@kommun.se", "ett-långt-lösenord-2026", "ett-långt-lösenord-2026"
+    )
+    assert prompts == [
+        "Användarnamn: ",
+        "E-postadress: ",
+        "Lösenord: ",
+        "Lösenord (igen): ",
+    ]
+    assert (out, err) == ("Superanvändaren har skapats.\n", "")
+    user = User.objects.get(username="forsta")
+    assert (user.role, user.email, user.is_superuser) == (Role.ADMIN, "forsta@kommun.se", True)
+    assert user.check_password("ett-långt-lösenord-2026")
+
+
+def test_createsuperuser_says_in_swedish_what_is_wrong_and_asks_again(cast, terminal):
+    prompts, out, err = create_interactively(
+        terminal,
+        "admin",  # taken: the cast's administrator
+        "forsta",
+        "inte-en-adress",
+        "forsta@kommun.se",
+        "ett-långt-lösenord-2026",
+        "ett-annat-lösenord-2026",  # not the same
+        " ",
+        " ",  # blank
+        "forsta",
+        "forsta",  # too short, too like the user name
+        "n",  # so not created with it
+        "ett-långt-lösenord-2026",
+        "ett-långt-lösenord-2026",
+    )
+    assert prompts[-3:] == [
+        "Hoppa över lösenordskontrollen och skapa användaren ändå? [j/N]: ",
+        "Lösenord: ",
+        "Lösenord (igen): ",
+    ]
+    assert err.splitlines() == [
+        "Fel: det användarnamnet är redan taget.",
+        "Fel: Fyll i en giltig e-postadress.",
+        "Fel: lösenorden stämmer inte överens.",
+        "Fel: lösenordet får inte vara tomt.",
+        "Ditt lösenord är alltför likt användarnamn.",
+        "Det här lösenordet är för kort. Det måste innehålla minst 8 tecken.",
+    ]
+    assert out == "Superanvändaren har skapats.\n"
+    assert User.objects.get(username="forsta").check_password("ett-långt-lösenord-2026")
+
+
+def test_createsuperuser_offers_to_skip_the_password_check_in_swedish(terminal):
+    create_interactively(terminal, "forsta", "forsta@kommun.se", "forsta", "forsta", "j")
+    assert User.objects.get(username="forsta").check_password("forsta")
+
+
+def test_createsuperuser_without_a_terminal_says_so_in_swedish(db):
+    out = io.StringIO()
+    call_command("createsuperuser", stdin=io.StringIO(), stdout=out)
+    assert out.getvalue().startswith("Ingen superanvändare skapades: kommandot körs inte i en")
+    assert not User.objects.exists()
+
+
+def test_createsuperuser_noinput_answers_in_swedish(cast, monkeypatch):
+    monkeypatch.delenv("DJANGO_SUPERUSER_USERNAME", raising=False)
+    monkeypatch.delenv("DJANGO_SUPERUSER_EMAIL", raising=False)
+    out = io.StringIO()
+    call_command(
+        "createsuperuser", interactive=False, username="it", email="it@kommun.se", stdout=out
+    )
+    assert out.getvalue() == "Superanvändaren har skapats.\n"
+    it = User.objects.get(username="it")
+    assert (it.role, it.has_usable_password()) == (Role.ADMIN, False)  # chooses one by e-mail
+    assert [
+        refusal(username="it", email="it@kommun.se"),
+        refusal(email="it@kommun.se"),
+        refusal(username="ny"),
+        refusal(username="ny", email="ingen adress"),
+    ] == [
+        "Fel: det användarnamnet är redan taget.",
+        "Ange --username tillsammans med --noinput.",
+        "Ange --email tillsammans med --noinput.",
+        "Fyll i en giltig e-postadress.",
+    ]
+
+
+def refusal(**options):
+    with pytest.raises(CommandError) as refused:
+        call_command("createsuperuser", interactive=False, **options)
+    return str(refused.value)
