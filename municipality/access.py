@@ -223,6 +223,11 @@ add_rule(
     is_admin,
     "See every user's role, municipality, memberships and representations, and export them",
 )
+add_rule(
+    "invite_users_in_bulk",
+    is_admin,
+    "Invite users in bulk from a CSV or .xlsx file, after a preview",
+)
 
 
 class ScopedQuerySet(models.QuerySet):
