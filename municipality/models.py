@@ -219,6 +219,7 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        self.derive_admin_flags()  # so that full_clean's constraint check sees them right
         if self.role != Role.ADMIN and self.municipality_id is None:
             raise ValidationError({"municipality": _("Choose the user's municipality.")})
 

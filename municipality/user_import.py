@@ -69,7 +69,7 @@ class Link:
     describe: object
     columns: tuple = ()
     # The template's example values of `columns`, for an Organisationsföreträdare.
-    example: object = tuple
+    example: object = lambda municipality: ()
 
 
 LINKS = []
@@ -341,7 +341,6 @@ class Planner:
             role=role,
             municipality=municipality,
         )
-        user.derive_admin_flags()
         links = self.links(row, user)
         existing = self.existing.get(email.lower())
         if existing:
@@ -563,8 +562,9 @@ def template():
     """The workbook to fill in: the headers, and example rows naming the register's own
     bodies and organisations where it has them."""
     municipality = Municipality.objects.first()
-    administration = Body.objects.filter(kind=Body.Kind.ADMINISTRATION).first()
-    committee = Body.objects.filter(kind=Body.Kind.COMMITTEE).first()
+    bodies = Body.objects.filter(municipality=municipality)
+    administration = bodies.filter(kind=Body.Kind.ADMINISTRATION).first()
+    committee = bodies.filter(kind=Body.Kind.COMMITTEE).first()
     several = Municipality.objects.count() > 1
     where = municipality.name if municipality and several else ""
     examples = [
@@ -598,7 +598,9 @@ def template():
         "",
         "",
     ]
-    rows.append([*representative, *(value for link in LINKS for value in link.example())])
+    rows.append(
+        [*representative, *(value for link in LINKS for value in link.example(municipality))]
+    )
     return tabular.template(
         columns(), rows, sheet=_("Users to invite"), about=_("About the columns")
     )

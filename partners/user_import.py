@@ -106,8 +106,9 @@ def build(row, user, cache):
     return items, problems
 
 
-def example_organisation():
-    organisation = Organisation.objects.current().order_by("name").first()
+def example_organisation(municipality):
+    organisations = Organisation.objects.current().filter(municipality=municipality)
+    organisation = organisations.order_by("name").first()
     return organisation.name if organisation else "Föreningen Exempel"
 
 
@@ -124,6 +125,6 @@ user_import.add_link(
         current=lambda user: {r.organisation_id for r in user.representations.all()},
         describe=describe,
         columns=(ORGANISATION, AUTHORISATION),
-        example=lambda: [example_organisation(), "fullmakt"],
+        example=lambda municipality: [example_organisation(municipality), "fullmakt"],
     )
 )
