@@ -126,6 +126,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
+    # Before django.contrib.auth, so that its createsuperuser (in Swedish) is the one run.
+    "municipality",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -141,7 +143,6 @@ INSTALLED_APPS = [
     "rules",
     "axes",
     "csp",
-    "municipality",
     "partners",
     "dialogues",
     "grants",

@@ -185,6 +185,13 @@ def keepers_of(body):
     ).distinct()
 
 
+def speaking_for_organisations():
+    """The users who may be linked to an organisation as its representatives."""
+    from municipality.models import Role
+
+    return Q(role=Role.REPRESENTATIVE)
+
+
 def users_without_a_place():
     """Active users whose role needs a body or an organisation, and who have none."""
     from municipality.models import Role, User
@@ -329,6 +336,11 @@ add_rule(
     "see_users_and_roles",
     is_admin,
     "See every user's role, municipality, memberships and representations, and export them",
+)
+add_rule(
+    "invite_users_in_bulk",
+    is_admin,
+    "Invite users in bulk from a CSV or .xlsx file, after a preview",
 )
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.db import models
@@ -18,6 +19,54 @@ admin.site.site_title = _("Samverkansregistret")
 admin.site.index_title = _("Administration")
 # Says so when django-axes has locked a login out (unlocking: Axes › Access attempts).
 admin.site.login_form = AdminLoginForm
+
+
+# (source model, field name) -> the condition on what that field's autocomplete offers:
+# only what the model's rules let the field hold. Features add theirs (offer_only).
+AUTOCOMPLETE_OFFERS = {}
+
+
+def offer_only(model, field_name, condition):
+    """Let the admin's autocomplete for `model.field_name` offer only records matching
+    `condition` (a Q); the model's clean() still refuses the rest if they are posted."""
+    AUTOCOMPLETE_OFFERS[model._meta.label_lower, field_name] = condition
+
+
+class ChoiceAutocompleteView(AutocompleteJsonView):
+    """The admin's autocompletes name each choice by what it is (role, kind, municipality:
+    the target admin's `choice_label`), and offer only what the rules allow."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        source = self.source_field
+        condition = AUTOCOMPLETE_OFFERS.get((source.model._meta.label_lower, source.name))
+        if condition is not None:
+            queryset = queryset.filter(condition)
+        return queryset.select_related(*getattr(self.model_admin, "choice_related", ()))
+
+    def serialize_result(self, obj, to_field_name):
+        label = getattr(self.model_admin, "choice_label", str)
+        return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
+
+
+def autocomplete_view(request):
+    return ChoiceAutocompleteView.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = autocomplete_view
+
+
+class ChoiceLabels:
+    """An admin whose chosen records show as its autocompletes show them, so a choice made
+    reads the same after saving."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        target = self.admin_site._registry.get(db_field.remote_field.model)
+        label = getattr(target, "choice_label", None)
+        if field is not None and label is not None:
+            field.label_from_instance = label
+        return field
 
 
 class SafeAdmin:
@@ -85,14 +134,22 @@ class BodyAdmin(admin.ModelAdmin):
     form = BodyAdminForm
     list_display = ["name", "short_name", "kind", "municipality"]
     list_filter = ["municipality", "kind"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "municipality__name"]
     filter_horizontal = ["serves"]
+    choice_related = ["municipality"]
+
+    @staticmethod
+    def choice_label(body):
+        return f"{body.name} ({body.get_kind_display()}, {body.municipality})"
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ChoiceLabels, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("body__municipality")
 
 
 class UserInvitationForm(AdminUserCreationForm):
@@ -122,6 +179,8 @@ class UserInvitationForm(AdminUserCreationForm):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    search_fields = [*DjangoUserAdmin.search_fields, "municipality__name"]
+    choice_related = ["municipality"]
     list_display = [
         "username",
         "first_name",
@@ -150,8 +209,17 @@ class UserAdmin(DjangoUserAdmin):
     )
     # Both follow the role (User.save): only an Administratör opens this site.
     readonly_fields = ["is_staff", "is_superuser"]
+    # Features add their own rows about a user (add_user_inline): partners, representations.
     inlines = [MembershipInline]
     actions = ["send_invitation_again", "anonymise_selected"]
+
+    @staticmethod
+    def choice_label(user):
+        """ "Anna Ek (anna.ek) – Organisationsföreträdare, Malmö stad"."""
+        name = user.get_full_name()
+        who = f"{name} ({user.get_username()})" if name else user.get_username()
+        where = f", {user.municipality}" if user.municipality_id else ""
+        return f"{who} – {user.get_role_display()}{where}"
 
     def response_add(self, request, obj, post_url_continue=None):
         """A user created without a password is invited at once."""
@@ -214,6 +282,12 @@ class UserAdmin(DjangoUserAdmin):
     def anonymise_selected(self, request, queryset):
         for user in queryset.exclude(pk=request.user.pk):
             personal_data.anonymise_user(user)
+
+
+def add_user_inline(inline):
+    """A feature shows its rows about a user on the user's admin page, validated against
+    the role and municipality submitted with them, as memberships are."""
+    UserAdmin.inlines = [*UserAdmin.inlines, inline]
 
 
 @admin.register(PrivacyNotice)

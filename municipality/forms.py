@@ -184,3 +184,15 @@ class CrispyModelForm(SafeModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class UserImportForm(forms.Form):
+    """The file of users to invite; what it holds is read by municipality.tabular."""
+
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        help_text=_("Excel workbook, or CSV with semicolons or commas. At most 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,.csv,.txt,text/csv,application/vnd.ms-excel"}
+        ),
+    )

@@ -1,5 +1,7 @@
 """Municipalities, their bodies (nämnder and förvaltningar) and the people who use the register."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -206,11 +208,21 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role]), name="user_role_valid"
             ),
+            # What save() derives, held by the database too, so that a bulk
+            # .update(role=…) cannot leave Django's flags disagreeing with the role.
+            models.CheckConstraint(
+                condition=Q(role="admin", is_staff=True, is_superuser=True)
+                | (~Q(role="admin") & Q(is_staff=False, is_superuser=False)),
+                name="user_admin_flags_follow_role",
+            ),
         ]
 
-    def save(self, *args, **kwargs):
+    def derive_admin_flags(self):
         """The role is the one truth: only an Administratör may open Django's admin."""
         self.is_staff = self.is_superuser = self.role == Role.ADMIN
+
+    def save(self, *args, **kwargs):
+        self.derive_admin_flags()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
@@ -218,6 +230,7 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        self.derive_admin_flags()  # so that full_clean's constraint check sees them right
         if self.role != Role.ADMIN and self.municipality_id is None:
             raise ValidationError({"municipality": _("Choose the user's municipality.")})
 
@@ -359,3 +372,36 @@ class PrivacyNotice(models.Model):
 
     def __str__(self):
         return str(self.municipality)
+
+
+class UserImport(models.Model):
+    """An uploaded list of users to invite (municipality.user_import), kept between the
+    preview and the confirmation so that exactly the previewed bytes are imported. The
+    bytes are emptied once imported, and a list never imported is removed by the gallring
+    after a day; what remains is who imported which users, and which invitations failed."""
+
+    personal_data = {"made_by": "user_link", "file_name": None, "digest": None}
+
+    made_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("made by")
+    )
+    made_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    data = models.BinaryField(_("file"), editable=False)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    created = models.JSONField(_("created users"), default=list)
+    not_invited = models.JSONField(_("invitations not sent"), default=list)
+
+    class Meta:
+        verbose_name = _("user import")
+        verbose_name_plural = _("user imports")
+        ordering = ["-made_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.made_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_intact(self):
+        """The stored bytes are still the ones uploaded and previewed."""
+        return hashlib.sha256(bytes(self.data)).hexdigest() == self.digest

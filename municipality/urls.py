@@ -11,6 +11,9 @@ urlpatterns = [
     path("personuppgifter/behandlingar/", views.processing_record, name="processing_record"),
     path("anvandare/", views.user_list, name="user_list"),
     path("anvandare.xlsx", views.user_workbook, name="user_workbook"),
+    path("anvandare/inbjudan/", views.user_import_upload, name="user_import"),
+    path("anvandare/inbjudan/mall.xlsx", views.user_import_template, name="user_import_template"),
+    path("anvandare/inbjudan/<int:pk>/", views.user_import_preview, name="user_import_preview"),
     path(
         "konto/inbjudan/<uidb64>/<token>/",
         views.InvitationConfirmView.as_view(),

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +12,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dialogues.models import Forum, Observation, owned_by
-from municipality import access, invitations, lists, personal_data, user_roles
+from municipality import (
+    access,
+    invitations,
+    lists,
+    personal_data,
+    tabular,
+    user_import,
+    user_roles,
+)
 from municipality.filters import UserFilter
-from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User
+from municipality.forms import UserImportForm
+from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User, UserImport
 from municipality.tables import UserTable
 
 PER_PAGE = 50
@@ -164,4 +173,79 @@ def user_workbook(request):
     response = HttpResponse(user_roles.workbook(filterset.qs), content_type=XLSX)
     filename = f"anvandare-och-roller-{timezone.localdate().isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def user_import_upload(request):
+    """Invite users from a file, step 1: upload it (nothing is created yet)."""
+    access.require(request.user, "invite_users_in_bulk")
+    form = UserImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = user_import.upload(form.cleaned_data["file"], by=request.user)
+        except tabular.FileError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("user_import_preview", pk=record.pk)
+    return render(
+        request,
+        "municipality/user_import.html",
+        {"form": form, "columns": user_import.columns(), "max_rows": user_import.MAX_ROWS},
+    )
+
+
+@transaction.non_atomic_requests
+def user_import_preview(request, pk):
+    """Step 2: what the file would do, and its confirmation; then what was done. Outside
+    the request's transaction, so the invitations go only once the users are committed."""
+    access.require(request.user, "invite_users_in_bulk")
+    record = get_object_or_404(UserImport, pk=pk, made_by=request.user)
+    if record.imported_at is not None:
+        return render(request, "municipality/user_import_done.html", done_context(record))
+    try:
+        plan = user_import.plan(bytes(record.data)) if record.is_intact else None
+    except tabular.FileError:
+        plan = None
+    if plan is None:
+        messages.error(
+            request, _("The kept file has changed since it was uploaded: upload it again.")
+        )
+        return redirect("user_import")
+    if request.method == "POST":
+        try:
+            record, users = user_import.confirm(
+                record,
+                digest=request.POST.get("digest", ""),
+                fingerprint=request.POST.get("plan", ""),
+            )
+        except (user_import.Changed, IntegrityError):
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the file or the register changed since the "
+                    "preview. Check the preview below and confirm again."
+                ),
+            )
+            return redirect("user_import_preview", pk=record.pk)
+        user_import.invite(request, record, users)
+        return redirect("user_import_preview", pk=record.pk)
+    return render(
+        request, "municipality/user_import_preview.html", {"record": record, "plan": plan}
+    )
+
+
+def done_context(record):
+    users = {user.pk: user for user in User.objects.filter(pk__in=record.created)}
+    created = [users[pk] for pk in record.created if pk in users]
+    return {
+        "record": record,
+        "created": created,
+        "not_invited": [user for user in created if user.pk in set(record.not_invited)],
+    }
+
+
+def user_import_template(request):
+    access.require(request.user, "invite_users_in_bulk")
+    response = HttpResponse(user_import.template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="inbjudan-anvandare-mall.xlsx"'
     return response

@@ -7,4 +7,5 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Organisations and IOP agreements")
 
     def ready(self):
-        from partners import retention, rules  # noqa: F401 - register rules and gallring
+        # Register rules, gallring, and the representatives' columns of the user import.
+        from partners import retention, rules, user_import  # noqa: F401

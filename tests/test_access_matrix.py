@@ -115,12 +115,38 @@ def grant_editors():
     return {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE, "kalmar_staff": NOT_FOUND}
 
 
+USER_LIST = (
+    "förnamn;efternamn;e-post;roll;kommun;nämnder/förvaltningar\r\n"
+    "Åsa;Öberg;asa.oberg@malmo.se;Tjänsteperson;Malmö stad;Fritidsförvaltningen\r\n"
+).encode("cp1252")
+
+
+def user_list_upload(cast):
+    """A list of users to invite, uploaded by the cast's administrator, not yet imported."""
+    import hashlib
+
+    from municipality.models import UserImport
+
+    return UserImport.objects.create(
+        made_by=cast.admin,
+        file_name="anvandare.csv",
+        digest=hashlib.sha256(USER_LIST).hexdigest(),
+        data=USER_LIST,
+    )
+
+
 # url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
 EXPECTED = {
     "home": (None, same_for(PAGE)),
     "body_list": (None, same_for(PAGE)),
     "user_list": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "user_workbook": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
+    "user_import": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
+    "user_import_template": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
+    "user_import_preview": (
+        lambda c: {"pk": user_list_upload(c).pk},
+        {**same_for(FORBIDDEN), "admin": PAGE},
+    ),
     "body_detail": (
         lambda c: {"pk": c.asn.pk},
         {**same_for(PAGE), "kalmar_staff": NOT_FOUND},

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
@@ -34,6 +35,7 @@ from tests.test_access_matrix import (
     NOT_ALLOWED,
     NOT_FOUND,
     PAGE,
+    USER_LIST,
     forum_editors,
     public,
     same_for,
@@ -87,6 +89,8 @@ POST_OUTCOMES = {
         "kalmar_staff": NOT_FOUND,
     },
     "meeting_archive": kept_by_forum_editors(),
+    # Confirming an uploaded list of users: its administrator, whose upload it is.
+    "user_import_preview": {**same_for(FORBIDDEN), "admin": ALLOWED},
 }
 # Logging out is a POST anyone logged in may make; it changes only their session.
 NOT_CHECKED = {"logout"}
@@ -173,7 +177,21 @@ FILLED = {
     "level_create": lambda c: {"year": "2027", "amount": "600000", "is_ceiling": "on"},
     "account_edit": lambda c: {"kind": "plusgiro", "number": "9020017", "signatory": "Eva Ek"},
     "account_decide": lambda c: {"decision": "confirm"},
+    "user_import": lambda c: {
+        "file": SimpleUploadedFile("anvandare.csv", USER_LIST, "text/csv"),
+    },
+    "user_import_preview": lambda c: user_list_confirmation(),
 }
+
+
+def user_list_confirmation():
+    """What the preview of the newest uploaded list of users posts to confirm it."""
+    from municipality import user_import
+    from municipality.models import UserImport
+
+    record = UserImport.objects.latest("pk")
+    plan = user_import.plan(bytes(record.data))
+    return {"digest": record.digest, "plan": plan.fingerprint()}
 
 
 def partnership_data(c, **changes):

@@ -114,6 +114,51 @@ def organisation_form(client, cast, change, *, user):
     return url, data, target
 
 
+def represented_user(cast):
+    """A Malmö representative of the cast's other organisation, for the change page."""
+    target = User.objects.create_user(
+        "ny.anvandare",
+        email="ny@example.se",
+        first_name="Ny",
+        last_name="Användare",
+        role=Role.REPRESENTATIVE,
+        municipality=cast.malmo,
+    )
+    Representative.objects.create(
+        user=target, organisation=cast.other_org, authorisation="signatory", since="2025-01-01"
+    )
+    return target
+
+
+def representation_form(client, cast, change, *, role, municipality):
+    """The user's page with a new row for the cast's organisation (after, on the change
+    page, the row the user already has): checked against the role and municipality
+    submitted with it."""
+    target = represented_user(cast) if change else None
+    url = (
+        reverse("admin:municipality_user_change", args=[target.pk])
+        if change
+        else reverse("admin:municipality_user_add")
+    )
+    data = page_form(client, url)
+    row = int(data.get("representations-TOTAL_FORMS", ["0"])[0])
+    data.update(
+        {
+            "username": "ny.anvandare",
+            "first_name": "Ny",
+            "last_name": "Användare",
+            "email": "ny@example.se",
+            "role": role,
+            "municipality": getattr(cast, municipality).pk if municipality else "",
+            "representations-TOTAL_FORMS": str(row + 1),
+            f"representations-{row}-organisation": cast.org.pk,
+            f"representations-{row}-authorisation": "power_of_attorney",
+            f"representations-{row}-since": "2026-01-01",
+        }
+    )
+    return url, data, target
+
+
 def kalmar_representative(cast):
     return User.objects.create_user(
         "kalmar.foretradare", role=Role.REPRESENTATIVE, municipality=cast.kalmar
@@ -155,6 +200,21 @@ VIOLATIONS = {
     "representative from another municipality": (
         organisation_form,
         {"user": kalmar_representative},
+        "Användaren hör till en annan kommun.",
+    ),
+    "a representation of a user whose role is not representative": (
+        representation_form,
+        {"role": "civil_servant", "municipality": "malmo"},
+        "Bara en användare med rollen organisationsföreträdare kan kopplas till en organisation.",
+    ),
+    "a representation of an administrator": (
+        representation_form,
+        {"role": "admin", "municipality": None},
+        "Bara en användare med rollen organisationsföreträdare kan kopplas till en organisation.",
+    ),
+    "a representative moved to another municipality": (
+        representation_form,
+        {"role": "representative", "municipality": "kalmar"},
         "Användaren hör till en annan kommun.",
     ),
 }
@@ -203,6 +263,10 @@ ALLOWED = {
         organisation_form,
         {"user": lambda cast: cast.representative},
     ),
+    "a Malmö representative's representation, on the user's page": (
+        representation_form,
+        {"role": "representative", "municipality": "malmo"},
+    ),
 }
 
 
@@ -223,3 +287,89 @@ def test_what_the_rules_allow_is_saved(client, cast, mailoutbox, allowed, change
     assert Membership.objects.count() + Representative.objects.count() == (
         memberships + representatives + 1
     )
+
+
+def test_a_role_changed_away_from_representative_is_refused_while_representing(client, cast):
+    """The representative's own page: the role changed to civil servant, the row kept."""
+    client.force_login(cast.admin)
+    url = reverse("admin:municipality_user_change", args=[cast.representative.pk])
+    data = {**page_form(client, url), "role": "civil_servant"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "representations"
+    )
+    assert [form.non_field_errors() for form in formset.forms] == [
+        ["Bara en användare med rollen organisationsföreträdare kan kopplas till en organisation."]
+    ]
+    assert "Bara en användare med rollen organisationsföreträdare" in response.content.decode()
+    cast.representative.refresh_from_db()
+    assert cast.representative.role == Role.REPRESENTATIVE
+
+
+def test_a_role_changed_away_with_the_representation_removed_is_saved(client, cast):
+    client.force_login(cast.admin)
+    url = reverse("admin:municipality_user_change", args=[cast.representative.pk])
+    data = {**page_form(client, url), "role": "auditor", "representations-0-DELETE": "on"}
+    assert client.post(url, data).status_code == 302
+    cast.representative.refresh_from_db()
+    assert cast.representative.role == Role.AUDITOR
+    assert not cast.representative.representations.exists()
+
+
+def autocomplete(client, model_name, field_name, term="", app_label=None):
+    app_label = app_label or ("municipality" if model_name == "membership" else "partners")
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_the_representative_autocomplete_offers_representatives_with_role_and_municipality(
+    client, cast
+):
+    kalmar_representative(cast)
+    client.force_login(cast.admin)
+    assert sorted(autocomplete(client, "representative", "user")) == [
+        "Representative (representative) – Organisationsföreträdare, Malmö stad",
+        "kalmar.foretradare – Organisationsföreträdare, Kalmar kommun",
+    ]
+
+
+def test_the_body_autocomplete_shows_kind_and_municipality(client, cast):
+    client.force_login(cast.admin)
+    offered = autocomplete(client, "membership", "body", term="social")
+    assert sorted(offered) == [
+        "Arbetsmarknads- och socialförvaltningen (förvaltning, Malmö stad)",
+        "Arbetsmarknads- och socialnämnden (nämnd, Malmö stad)",
+        "Socialförvaltningen (förvaltning, Kalmar kommun)",
+        "Socialnämnden (nämnd, Kalmar kommun)",
+    ]
+    assert autocomplete(client, "membership", "body", term="kalmar") == [
+        "Socialförvaltningen (förvaltning, Kalmar kommun)",
+        "Socialnämnden (nämnd, Kalmar kommun)",
+    ]
+
+
+def test_the_organisation_autocomplete_offers_current_organisations_with_number(client, cast):
+    cast.other_org.archive(cast.admin)
+    client.force_login(cast.admin)
+    assert sorted(autocomplete(client, "representative", "organisation")) == [
+        "Kalmar Stadsmission (802011-1129, Kalmar kommun)",
+        "Röda Korset Malmö krets (802002-3431, Malmö stad)",
+    ]
+
+
+def test_chosen_records_read_as_the_autocomplete_names_them(client, cast):
+    """The user's page shows the chosen body and organisation with kind and municipality."""
+    client.force_login(cast.admin)
+    page = client.get(reverse("admin:municipality_user_change", args=[cast.staff.pk]))
+    assert (
+        "Arbetsmarknads- och socialförvaltningen (förvaltning, Malmö stad)" in page.content.decode()
+    )
+    page = client.get(reverse("admin:municipality_user_change", args=[cast.representative.pk]))
+    assert "Röda Korset Malmö krets (802002-3431, Malmö stad)" in page.content.decode()

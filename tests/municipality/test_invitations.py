@@ -39,6 +39,10 @@ def add_form(cast, **changes):
         "memberships-MAX_NUM_FORMS": "1000",
         "memberships-0-body": cast.asf.pk,
         "memberships-0-title": "Utvecklingssekreterare",
+        "representations-TOTAL_FORMS": "0",
+        "representations-INITIAL_FORMS": "0",
+        "representations-MIN_NUM_FORMS": "0",
+        "representations-MAX_NUM_FORMS": "1000",
         "_save": "Spara",
     }
     return {**data, **changes}

@@ -1,0 +1,342 @@
+"""Reading the spreadsheets people upload: .xlsx, and CSV as Swedish Excel writes it.
+
+Every import (users; organisations, agreements and grants) reads its file here, so each
+gets the same forgiveness and the same refusals:
+
+- **What a file is** is decided by its bytes, not its name: a zip that holds a workbook is
+  read by openpyxl (read-only, formulas as written, never evaluated); anything else must be
+  text. CSV comes semicolon-separated in Windows-1252 or UTF-8 with a byte-order mark from
+  Swedish Excel, comma-separated in UTF-8 from elsewhere, tab-separated in UTF-16 from
+  Excel's "Unicode text": the encoding and the delimiter are sniffed.
+- **Columns** are found by their Swedish headers on the first non-empty row, with case,
+  spaces, hyphens and underscores forgiven ("E-post", "epost", "E post"), and aliases.
+  Columns nobody asked for are ignored and listed; a missing required one refuses the file.
+- **Refusals** are one Swedish sentence (`FileError`), never a traceback: an empty file, one
+  that is not a spreadsheet, one too large (`MAX_BYTES`, or too large unpacked), too many
+  rows. A cell that is a formula or too long is a `Problem` of its row and column: the
+  file's other rows are still read, so the preview can list every problem at once.
+
+`read` gives rows of raw cell values (text, numbers, dates as the file has them); `text`
+turns one into the string a person typed. `template` writes the workbook to fill in.
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from municipality.spreadsheet import Book
+from municipality.spreadsheet import Column as SheetColumn
+
+MAX_BYTES = 5 * 1024 * 1024  # 5 MB: tens of thousands of rows
+MAX_UNPACKED = 100 * 1024 * 1024  # what an .xlsx may unpack to (a zip bomb is refused)
+MAX_ROWS = 20_000
+MAX_CELL = 2_000  # characters in one cell
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DELIMITERS = (";", ",", "\t")
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read; the message says why, in Swedish."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an import reads: its key in the rows, the header the template writes,
+    other headers people use for it, and whether a file must have it."""
+
+    key: str
+    header: str
+    aliases: tuple = ()
+    required: bool = False
+    help: str = ""
+
+    def names(self):
+        return {normalised_header(name) for name in (self.header, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one row (`row` as the spreadsheet numbers it) and column."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict
+    # Keys of cells that could not be read (their problems are in the table's problems).
+    unreadable: set = field(default_factory=set)
+
+
+@dataclass
+class Table:
+    rows: list
+    headers: dict  # column key -> the header as the file writes it
+    ignored: list  # headers of columns no one asked for
+    problems: list  # Problems of single cells (formulas, overlong text)
+
+
+def normalised_header(text):
+    """ "E-post ", "e post" and "E_POST" are the same header."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    return re.sub(r"[\s\-_.:*]+", "", text)
+
+
+def text(value):
+    """A cell as the text a person typed: numbers without a trailing ".0", dates as
+    2026-02-27, nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def read(data, columns, *, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_cell=MAX_CELL):
+    """The rows of `data` (bytes of an .xlsx or CSV file) under `columns`, or FileError."""
+    if len(data) > max_bytes:
+        raise FileError(
+            _("The file is too large: at most %(size)s MB can be imported at once.")
+            % {"size": _megabytes(max_bytes)}
+        )
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise FileError(_("The file is empty."))
+    if data.startswith(XLSX_SIGNATURE):
+        records = _workbook_records(data)
+    elif data.startswith(OLD_EXCEL_SIGNATURE):
+        raise FileError(
+            _("The file is in the old Excel format (.xls). Save it as .xlsx or CSV and try again.")
+        )
+    else:
+        records = _csv_records(data)
+    return _table(records, columns, max_rows=max_rows, max_cell=max_cell)
+
+
+# The file's records: (row number, [(value, is_formula), …]) -----------------------------------
+
+
+def _workbook_records(data):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileError(_not_a_spreadsheet()) from None
+    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+        raise FileError(
+            _(
+                "The file is an OpenDocument spreadsheet (.ods). Save it as .xlsx or CSV and "
+                "try again."
+            )
+        )
+    if "xl/workbook.xml" not in names:
+        raise FileError(_("The file is a zip archive, not an Excel workbook (.xlsx)."))
+    if unpacked > MAX_UNPACKED:
+        raise FileError(_("The workbook is too large when unpacked to be imported."))
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds on a damaged workbook
+        raise FileError(_("The workbook is damaged or not an Excel workbook (.xlsx).")) from None
+    return _workbook_rows(book)
+
+
+def _workbook_rows(book):
+    try:
+        if not book.worksheets:
+            raise FileError(_("The workbook has no sheets."))
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the stored size is often wrong; read every row there is
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            yield number, [(cell.value, getattr(cell, "data_type", None) == "f") for cell in cells]
+    except FileError:
+        raise
+    except Exception:
+        raise FileError(_("The workbook is damaged or not an Excel workbook (.xlsx).")) from None
+    finally:
+        book.close()
+
+
+def _decode(data):
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8", "cp1252"]
+    for encoding in encodings:
+        try:
+            decoded = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not any(_is_control(ch) for ch in decoded):
+            return decoded
+    raise FileError(_not_a_spreadsheet())
+
+
+def _is_control(ch):
+    return ch not in "\t\r\n" and unicodedata.category(ch) == "Cc"
+
+
+def _delimiter(decoded):
+    """The delimiter of the first non-empty line, counting only outside quotes."""
+    line = next((line for line in decoded.splitlines() if line.strip()), "")
+    outside = re.sub(r'"[^"]*"', "", line)
+    counts = {delimiter: outside.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _csv_records(data):
+    decoded = _decode(data)
+    reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=_delimiter(decoded))
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, [(value, value.startswith("=")) for value in cells]
+    except csv.Error:
+        raise FileError(
+            _("Row %(row)d cannot be read as CSV: a cell is too large or a quote is not closed.")
+            % {"row": number + 1}
+        ) from None
+
+
+# From records to a table --------------------------------------------------------------------
+
+
+def _table(records, columns, *, max_rows, max_cell):
+    records = iter(records)
+    header_number, header = next(
+        ((n, cells) for n, cells in records if any(text(v) for v, _f in cells)), (None, None)
+    )
+    if header is None:
+        raise FileError(_("The file is empty."))
+    positions, headers, ignored = _match_headers(header, columns)
+    rows, problems = [], []
+    for number, cells in records:
+        if not any(text(value) for value, _formula in cells):
+            continue
+        if len(rows) >= max_rows:
+            raise FileError(
+                _("The file has more than %(count)s rows; import it in parts.")
+                % {"count": f"{max_rows:,}".replace(",", "\u00a0")}
+            )
+        row = Row(number=number, values={})
+        for key, index in positions.items():
+            value, formula = cells[index] if index < len(cells) else (None, False)
+            if formula:
+                problems.append(Problem(number, headers[key], _formula_message(value)))
+                row.unreadable.add(key)
+            elif isinstance(value, str) and len(value) > max_cell:
+                problems.append(
+                    Problem(
+                        number,
+                        headers[key],
+                        _("The cell is too long: at most %(count)d characters.")
+                        % {"count": max_cell},
+                    )
+                )
+                row.unreadable.add(key)
+            else:
+                row.values[key] = value
+        rows.append(row)
+    if not rows:
+        raise FileError(
+            _("The file has headers on row %(row)d but no rows to import below them.")
+            % {"row": header_number}
+        )
+    return Table(rows=rows, headers=headers, ignored=ignored, problems=problems)
+
+
+def _match_headers(header, columns):
+    wanted = {name: column for column in columns for name in column.names()}
+    positions, headers, ignored = {}, {}, []
+    for index, (value, _formula) in enumerate(header):
+        written = text(value)
+        if not written:
+            continue
+        column = wanted.get(normalised_header(written))
+        if column is None:
+            ignored.append(written)
+        elif column.key in positions:
+            raise FileError(
+                _("The column “%(column)s” appears twice in the header row.")
+                % {"column": column.header}
+            )
+        else:
+            positions[column.key], headers[column.key] = index, written
+    if not positions:
+        raise FileError(
+            _(
+                "No known column headers were found on the first row. The first row must "
+                "name the columns, for example: %(columns)s. Columns are separated by "
+                "semicolons or commas."
+            )
+            % {"columns": ", ".join(column.header for column in columns)}
+        )
+    missing = [
+        column.header for column in columns if column.required and column.key not in positions
+    ]
+    if missing:
+        raise FileError(
+            _("The file lacks the required column(s): %(columns)s.")
+            % {"columns": ", ".join(f"”{name}”" for name in missing)}
+        )
+    return positions, headers, ignored
+
+
+def _formula_message(value):
+    shown = str(value)
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return _("The cell holds a formula (%(formula)s); write the value itself instead.") % {
+        "formula": shown
+    }
+
+
+def _not_a_spreadsheet():
+    return _("The file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file.")
+
+
+def _megabytes(size):
+    return f"{size / (1024 * 1024):.0f}"
+
+
+# The template to fill in ------------------------------------------------------------------
+
+
+def template(columns, examples, *, sheet, about):
+    """A workbook with the columns' headers and example rows, and a sheet that says what
+    each column holds, as .xlsx bytes (through the service's one spreadsheet writer)."""
+    book = Book()
+    book.table(sheet, [SheetColumn(column.header) for column in columns], examples)
+    book.facts(
+        about,
+        [
+            (column.header, (_("Required. ") if column.required else "") + str(column.help))
+            for column in columns
+        ],
+    )
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
