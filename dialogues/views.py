@@ -491,8 +491,13 @@ def feed_name(feed):
 def calendar_subscriptions(request):
     """The feeds this user may hand out, each with its links, renew and revoke."""
     panels = [
-        (kind, target, _("My meetings") if kind == "personal" else _("Meetings: %s") % target)
-        for kind, target in feeds.manageable(request.user)
+        (
+            kind,
+            target,
+            _("My meetings") if kind == "personal" else _("Meetings: %s") % target,
+            feed,
+        )
+        for kind, target, feed in feeds.with_current_feeds(feeds.manageable(request.user))
     ]
     return render(request, "dialogues/calendar_subscriptions.html", {"panels": panels})
 
