@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +123,11 @@ class Forum(models.Model):
         return self.owner.municipality_id
 
 
+def local_midnight(day):
+    """The moment the local day `day` begins."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
 class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
         scope = access.scope_for(user)
@@ -143,6 +148,17 @@ class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
 
     def for_list(self):
         return self.select_related("forum", "forum__owner")
+
+    def starting_on(self, first=None, last=None):
+        """Meetings starting on the local days `first` to `last` (either may be open), as a
+        range on `start` that its index serves. (`start__date` would compute each row's
+        local date, on SQLite in Python, row by row.)"""
+        meetings = self
+        if first is not None:
+            meetings = meetings.filter(start__gte=local_midnight(first))
+        if last is not None:
+            meetings = meetings.filter(start__lt=local_midnight(last + datetime.timedelta(days=1)))
+        return meetings
 
     def mine(self, user):
         """ "My meetings": those of the user's own bodies, nämnder or organisations."""
@@ -232,7 +248,11 @@ class Meeting(Archivable):
                 violation_error_message=_("The meeting must end after it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["start"], name="meeting_start")]
+        indexes = [
+            models.Index(fields=["start"], name="meeting_start"),
+            # A forum's meetings in a period, and in order: its page, its feed, the report.
+            models.Index(fields=["forum", "start"], name="meeting_forum_start"),
+        ]
 
     def __str__(self):
         return f"{self.title} {timezone.localtime(self.start):%Y-%m-%d}"
@@ -326,7 +346,9 @@ class ObservationQuerySet(access.ScopedQuerySet):
                 Q(forwarded_to_id__in=scope.committee_ids)
                 | Q(meeting__forum__owner_id__in=scope.committee_ids)
             )
-        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+        # Through the meetings' forums (what Meeting.visible_to asks for these roles): a
+        # join to the few visible forums, not a list of every visible meeting.
+        return self.filter(meeting__forum__in=Forum.objects.visible_to(user))
 
     def editable_by(self, user):
         scope = access.scope_for(user)
@@ -342,12 +364,20 @@ class ObservationQuerySet(access.ScopedQuerySet):
     def with_meeting_visible_to(self, user):
         """Marks whether the user may open each row's meeting, so a list links only those
         (an elected member reads issues forwarded to their nämnd from others' meetings)."""
+        scope = access.scope_for(user)
+        if not (scope.is_elected or scope.is_representative):
+            # Staff, auditors and administrators see an issue only through its meeting.
+            return self.annotate(meeting_visible=Value(True))
         meetings = Meeting.objects.visible_to(user).filter(pk=OuterRef("meeting_id"))
         return self.annotate(meeting_visible=Exists(meetings))
 
+    def not_handled(self):
+        """Open or forwarded: as a list of statuses, which an index serves (a "not" does not)."""
+        return self.filter(status__in=[Observation.Status.OPEN, Observation.Status.FORWARDED])
+
     def overdue(self, today=None):
         today = today or timezone.localdate()
-        return self.exclude(status=Observation.Status.HANDLED).filter(feedback_due__lt=today)
+        return self.not_handled().filter(feedback_due__lt=today)
 
 
 class Observation(models.Model):
@@ -406,6 +436,11 @@ class Observation(models.Model):
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
         ordering = ["-meeting__start"]
+        indexes = [
+            # Those not yet handled, by when the organisation should hear back: the list's
+            # default, and the report's and the body page's counts.
+            models.Index(fields=["status", "feedback_due"], name="observation_status_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="forwarded") | Q(forwarded_to__isnull=False),
