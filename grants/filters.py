@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Grant, GrantScheme
+from municipality.forms import QuickSelect
 from municipality.models import Body
 from partners.models import Organisation
 
@@ -9,19 +10,26 @@ from partners.models import Organisation
 class GrantFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     scheme = django_filters.ModelChoiceFilter(
-        label=_("Scheme"), queryset=GrantScheme.objects.none(), empty_label=_("All")
+        label=_("Scheme"),
+        queryset=GrantScheme.objects.none(),
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     committee = django_filters.ModelChoiceFilter(
         label=_("Committee"),
         field_name="scheme__committee",
         queryset=Body.objects.none(),
         empty_label=_("All"),
+        widget=QuickSelect,
     )
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=_("All")
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Grant.Status.choices, empty_label=_("All")
+        label=_("Status"), choices=Grant.Status.choices, empty_label=_("All"), method="by_status"
     )
 
     class Meta:
@@ -34,7 +42,13 @@ class GrantFilter(django_filters.FilterSet):
         self.filters["committee"].queryset = Body.objects.filter(
             municipality_id=municipality_id, kind=Body.Kind.COMMITTEE
         )
-        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user).only(
+            "pk", "name"
+        )
+
+    def by_status(self, queryset, name, value):
+        """The status follows from payments and reports: figured for every grant here."""
+        return queryset.with_figures().filter(status=value)
 
     def describe(self):
         """The filter in words, for the workbook's "Om uttaget" sheet."""

@@ -56,7 +56,7 @@ def filtered(request):
     scope = access.scope_for(request.user)
     return GrantFilter(
         request.GET,
-        queryset=Grant.objects.visible_to(request.user).for_table(),
+        queryset=Grant.objects.visible_to(request.user).for_list(),
         user=request.user,
         municipality_id=scope.municipality_id,
     )
@@ -68,9 +68,7 @@ def filtered(request):
 def grant_list(request):
     filterset = filtered(request)
     grants = filterset.qs
-    totals = grants.order_by().aggregate(
-        applied=Sum("applied_amount"), granted=Sum("granted_amount"), paid=Sum("paid_total")
-    )
+    totals = grants.totals()
     table = GrantTable(grants)
     lists.configure(request, table, PER_PAGE)
     return render(
