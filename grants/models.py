@@ -466,7 +466,13 @@ class Grant(models.Model):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         ordering = ["-year", "organisation__name"]
-        indexes = [models.Index(fields=["year", "scheme"], name="grant_year_scheme")]
+        indexes = [
+            models.Index(fields=["year", "scheme"], name="grant_year_scheme"),
+            # The delegation list: a committee's schemes' delegated decisions in a period.
+            models.Index(
+                fields=["scheme", "decided_by", "decision_date"], name="grant_scheme_decided"
+            ),
+        ]
         constraints = [
             *amount_bounded("applied_amount", "granted_amount", model="grant"),
             models.CheckConstraint(

@@ -109,12 +109,18 @@ def grant_detail(request, pk):
     if context["show_accounts"]:
         context["pending_account"] = grant.organisation.account_changes.pending().first()
     if access.allows(user, "read_history"):
-        entries = history.entries(Grant.history.filter(id=grant.pk))
-        entries += history.entries(
-            Payment.history.filter(grant_id=grant.pk), title=lambda r: _("Payment")
+        # The grant's page names the grant as it is now; what it refers to is known.
+        known = [grant, grant.organisation, grant.scheme]
+        entries = history.entries(
+            Grant.history.filter(id=grant.pk), title=lambda r: str(grant), known=known
         )
         entries += history.entries(
-            GrantReport.history.filter(grant_id=grant.pk), title=lambda r: _("Report back")
+            Payment.history.filter(grant_id=grant.pk), title=lambda r: _("Payment"), known=known
+        )
+        entries += history.entries(
+            GrantReport.history.filter(grant_id=grant.pk),
+            title=lambda r: _("Report back"),
+            known=known,
         )
         context["history"] = sorted(entries, key=lambda entry: entry.when, reverse=True)
     return render(request, "grants/grant_detail.html", context)
