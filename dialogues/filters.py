@@ -34,7 +34,10 @@ class ForumFilter(django_filters.FilterSet):
 
 class MeetingFilter(ArchivedFilterSet):
     forum = django_filters.ModelChoiceFilter(
-        label=_("Forum"), queryset=Forum.objects.none(), empty_label=_("All"), widget=QuickSelect
+        label=_("Forum"),
+        queryset=Forum.objects.none(),
+        empty_label=_("All"),
+        widget=QuickSelect(label_field="name"),
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
@@ -51,7 +54,7 @@ class MeetingFilter(ArchivedFilterSet):
         queryset=Organisation.objects.none(),
         method="filter_organisation",
         empty_label=_("All"),
-        widget=QuickSelect,
+        widget=QuickSelect(label_field="name"),
     )
     after = django_filters.DateFilter(
         label=_("From"), field_name="start", method="filter_after", widget=DateInput
@@ -66,11 +69,9 @@ class MeetingFilter(ArchivedFilterSet):
 
     def __init__(self, *args, user=None, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["forum"].queryset = Forum.objects.visible_to(user).only("pk", "name")
+        self.filters["forum"].queryset = Forum.objects.visible_to(user)
         self.filters["owner"].queryset = Body.objects.filter(municipality_id=municipality_id)
-        self.filters["organisation"].queryset = Organisation.objects.visible_to(user).only(
-            "pk", "name"
-        )
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
 
     def filter_after(self, queryset, name, day):
         return queryset.starting_on(first=day)

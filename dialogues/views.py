@@ -124,7 +124,7 @@ def meeting_list(request):
         request.GET, queryset=meetings, user=request.user, municipality_id=scope.municipality_id
     )
     table = MeetingTable(filterset.qs, order_by="-start" if past else "start")
-    lists.configure(request, table, PER_PAGE)
+    lists.configure(request, table, PER_PAGE, paginator_class=lists.BoundedPaginator)
     return render(
         request,
         "dialogues/meeting_list.html",

@@ -26,7 +26,7 @@ class GrantFilter(django_filters.FilterSet):
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         empty_label=_("All"),
-        widget=QuickSelect,
+        widget=QuickSelect(label_field="name"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Grant.Status.choices, empty_label=_("All"), method="by_status"
@@ -42,9 +42,7 @@ class GrantFilter(django_filters.FilterSet):
         self.filters["committee"].queryset = Body.objects.filter(
             municipality_id=municipality_id, kind=Body.Kind.COMMITTEE
         )
-        self.filters["organisation"].queryset = Organisation.objects.visible_to(user).only(
-            "pk", "name"
-        )
+        self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
 
     def by_status(self, queryset, name, value):
         """The status follows from payments and reports: figured for every grant here."""

@@ -474,6 +474,25 @@ def test_a_busy_day_shows_a_few_meetings_and_links_to_the_rest(client, cast):
     assert sorted(m.title for m in listed) == sorted(f"Samråd {hour}" for hour in range(8, 14))
 
 
+def test_a_long_list_of_meetings_counts_no_further_than_it_pages(client, cast, monkeypatch):
+    from municipality.lists import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "LIMIT", 30)
+    Meeting.objects.bulk_create(
+        Meeting(forum=cast.asn_forum, title=f"Förr {n}", start=local(2020, 1, 1 + n % 28, 9))
+        for n in range(40)
+    )
+    client.force_login(cast.staff)
+    response = client.get(reverse("meeting_list"), {"when": "past", "page": 2})
+    paginator = response.context["table"].paginator
+    assert (paginator.count, paginator.num_pages, paginator.capped) == (30, 2, True)
+    assert "Bara de första 30 mötena visas" in response.content.decode()
+    narrowed = client.get(
+        reverse("meeting_list"), {"when": "past", "after": "2020-01-01", "before": "2020-01-05"}
+    )
+    assert narrowed.context["table"].paginator.capped is False
+
+
 def test_the_month_view_holds_the_days_it_shows_in_local_time(client, cast):
     """A meeting at 00:30 on the first day shown belongs to it; one at 23:30 the evening
     before does not."""

@@ -19,10 +19,21 @@ def test_it_renders_what_djangos_select_renders(cast, required, chosen):
         quick = forms.ModelChoiceField(
             organisations, required=required, empty_label="Alla", widget=QuickSelect
         )
+        pairs = forms.ModelChoiceField(
+            organisations,
+            required=required,
+            empty_label="Alla",
+            widget=QuickSelect(label_field="name"),
+        )
 
     value = getattr(cast, chosen).pk if chosen else None
-    form = Form({"plain": value, "quick": value} if value else None)
-    plain = str(form["plain"]).replace('name="plain"', 'name="x"').replace("id_plain", "id_x")
-    quick = str(form["quick"]).replace('name="quick"', 'name="x"').replace("id_quick", "id_x")
-    assert parse_html(quick) == parse_html(plain)
-    assert "&lt;Hopp&gt;" in quick
+    form = Form({"plain": value, "quick": value, "pairs": value} if value else None)
+
+    def rendered(name):
+        return parse_html(
+            str(form[name]).replace(f'name="{name}"', 'name="x"').replace(f"id_{name}", "id_x")
+        )
+
+    assert rendered("quick") == rendered("plain")
+    assert rendered("pairs") == rendered("plain")
+    assert "&lt;Hopp&gt;" in str(form["pairs"])
