@@ -42,7 +42,7 @@ class QuickSelect(forms.Select):
     def options(self):
         choices = self.choices
         if not (self.label_field and isinstance(choices, ModelChoiceIterator)):
-            return list(choices)
+            return list(iter(choices))  # not list(choices): its length is a COUNT query
         field = choices.field
         head = [] if field.empty_label is None else [("", field.empty_label)]
         if getattr(field, "null_label", None) is not None:  # django-filter's "none" choice
