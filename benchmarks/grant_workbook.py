@@ -18,6 +18,7 @@ import gc
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -244,6 +245,13 @@ def child(kind, limit, database_url, workdir):
 def run(grants):
     """Build, measure each way in its own process, and return the figures."""
     workdir = tempfile.mkdtemp(prefix="samverkan-bench-")
+    try:
+        return _run(grants, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(grants, workdir):
     with throwaway.database("workbook") as url:
         setup(url, workdir)
         began = time.perf_counter()
