@@ -14,6 +14,7 @@ Prints the best of --repeat runs for each, their ratio and the feed's SQL query 
 import argparse
 import datetime
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -152,10 +153,14 @@ def main():
     parser.add_argument("--meetings", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    with throwaway.database("feed") as url:
-        setup(url, tempfile.gettempdir())  # a feed renders no template: no static files
-        feed = build(args.meetings)
-        result = measure_feed(feed, args.repeat)
+    static_root = tempfile.mkdtemp(prefix="samverkan-bench-static-")  # empty: a feed has none
+    try:
+        with throwaway.database("feed") as url:
+            setup(url, static_root)
+            feed = build(args.meetings)
+            result = measure_feed(feed, args.repeat)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
     print(f"meetings in feed:            {result['events']}")
     print(
         f"plain icalendar (floor):     {result['floor_seconds'] * 1000:8.1f} ms"
