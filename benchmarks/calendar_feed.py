@@ -38,7 +38,7 @@ def build(count):
     from django.utils import timezone
 
     from dialogues.models import CalendarFeed, Forum, Meeting
-    from municipality.models import Body, Municipality, User
+    from municipality.models import Body, Membership, Municipality, User
 
     call_command("migrate", verbosity=0)
     malmo = Municipality.objects.create(name="Malmö stad", code="1280")
@@ -59,6 +59,12 @@ def build(count):
         for n in range(count)
     )
     user = User.objects.create_user("bench", role="civil_servant", municipality=malmo)
+    # The feed answers only while its maker keeps the body: staff of its förvaltning.
+    administration = Body.objects.create(
+        municipality=malmo, name="Fritidsförvaltningen", kind="administration"
+    )
+    administration.serves.add(body)
+    Membership.objects.create(user=user, body=administration)
     return CalendarFeed.objects.create(kind="body", body=body, owner=user)
 
 
