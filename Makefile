@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint lock browser messages clean fuzz backup restore
+.PHONY: run test install lint lock browser messages clean fuzz backup restore bench
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || $(MAKE) --no-print-directory venv-fallback
@@ -33,6 +33,11 @@ test: install browser
 # as an ordinary test in tests/test_hostile_input.py.
 fuzz: install
 	FUZZ_PROFILE=explore $(VENV)/bin/pytest -n 2 tests/test_fuzz.py
+
+# Pages at demo size and at scale size, the feed and the workbook against their floors:
+# one table (SQLite; PostgreSQL when DATABASE_URL is set). Never part of `make test`.
+bench: install
+	$(PY) benchmarks/pages.py $(BENCH_ARGS)
 
 # The browser tests drive Debian's Chromium and the workbook tests recalculate in
 # LibreOffice; install them when we may.

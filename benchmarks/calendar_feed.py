@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/calendar_feed.py [--meetings 5000] [--repeat 5]
 
-Builds a throwaway SQLite database, fills one forum with meetings, then times
+Builds a throwaway database (SQLite, or on DATABASE_URL's PostgreSQL server), fills one
+forum with meetings, then times
 (a) the floor: the same events built and serialised with plain icalendar calls from
     rows already in memory, and
 (b) the real feed: an HTTP GET of /kalender/<token>.ics through Django, database
@@ -13,6 +14,7 @@ Prints the best of --repeat runs for each, their ratio and the feed's SQL query 
 import argparse
 import datetime
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -20,30 +22,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORKDIR = tempfile.mkdtemp(prefix="samverkan-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("STATIC_ROOT", WORKDIR)
 
-import django  # noqa: E402
+import throwaway  # noqa: E402  (benchmarks/, beside this file)
 
-django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from icalendar import Calendar, Event, vCalAddress, vText  # noqa: E402
+def setup(database_url, static_root):
+    os.environ.update(throwaway.settings_environment(database_url, static_root))
+    import django
 
-from dialogues.models import CalendarFeed, Forum, Meeting  # noqa: E402
-from municipality.models import Body, Municipality, User  # noqa: E402
+    django.setup()
 
 
 def build(count):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from dialogues.models import CalendarFeed, Forum, Meeting
+    from municipality.models import Body, Membership, Municipality, User
+
     call_command("migrate", verbosity=0)
     malmo = Municipality.objects.create(name="Malmö stad", code="1280")
     body = Body.objects.create(municipality=malmo, name="Fritidsnämnden", kind="committee")
@@ -63,11 +59,21 @@ def build(count):
         for n in range(count)
     )
     user = User.objects.create_user("bench", role="civil_servant", municipality=malmo)
+    # The feed answers only while its maker keeps the body: staff of its förvaltning.
+    administration = Body.objects.create(
+        municipality=malmo, name="Fritidsförvaltningen", kind="administration"
+    )
+    administration.serves.add(body)
+    Membership.objects.create(user=user, body=administration)
     return CalendarFeed.objects.create(kind="body", body=body, owner=user)
 
 
-def plain_icalendar(rows, owner):
+def plain_icalendar(rows, owner, site="http://testserver"):
     """The floor: the same properties, written with plain icalendar calls."""
+    from django.conf import settings
+    from django.utils import timezone
+    from icalendar import Calendar, Event, vCalAddress, vText
+
     calendar = Calendar()
     calendar.add("prodid", "-//bench//")
     calendar.add("version", "2.0")
@@ -85,7 +91,7 @@ def plain_icalendar(rows, owner):
         event.add("summary", row["title"])
         event.add("location", row["place"])
         event.add("description", f"Föreningsträffar – {owner}\n\nDagordning:\n{row['agenda']}")
-        event.add("url", f"http://testserver/moten/{row['pk']}/")
+        event.add("url", f"{site}/moten/{row['pk']}/")
         event.add("categories", ["föreningsträff"])
         organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
         organizer.params["cn"] = vText(owner)
@@ -104,20 +110,16 @@ def best_of(repeat, function):
     return min(times), result
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--meetings", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    setup_test_environment()
-    feed = build(args.meetings)
-    rows = list(
-        Meeting.objects.values(
-            "pk", "start", "end", "sequence", "updated_at", "title", "place", "agenda"
-        )
-    )
-    floor, floor_bytes = best_of(args.repeat, lambda: plain_icalendar(rows, "Fritidsnämnden"))
-    client = Client()
+def measure_feed(feed, repeat, client=None):
+    """The feed's GET and 304 through Django, and the floor for the same events: best of
+    `repeat` each (seconds), the feed's SQL queries, its events and bytes."""
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from dialogues import views
+
+    client = client or Client()
     url = reverse("calendar_feed", args=[feed.token])
     queries = []
 
@@ -125,19 +127,59 @@ def main():
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    assert client.get(url).status_code == 200
     with connection.execute_wrapper(count):
         assert client.get(url).status_code == 200
-    ours, response = best_of(args.repeat, lambda: client.get(url))
+    ours, response = best_of(repeat, lambda: client.get(url))
     not_modified, _ = best_of(
-        args.repeat, lambda: client.get(url, headers={"if-none-match": response["ETag"]})
+        repeat, lambda: client.get(url, headers={"if-none-match": response["ETag"]})
     )
-    events = response.content.count(b"BEGIN:VEVENT")
-    print(f"meetings in feed:            {events}")
-    print(f"plain icalendar (floor):     {floor * 1000:8.1f} ms  {len(floor_bytes):>9} bytes")
-    print(f"feed GET, database included: {ours * 1000:8.1f} ms  {len(response.content):>9} bytes")
-    print(f"ratio feed / floor:          {ours / floor:8.2f}  (aim: at most 1.5)")
-    print(f"conditional GET (304):       {not_modified * 1000:8.1f} ms")
-    print(f"SQL queries per feed GET:    {len(queries):8d}")
+    rows = list(
+        feed.meetings()
+        .filter(start__gte=views.timezone.now() - views.FEED_WINDOW)
+        .order_by("start")
+        .values("pk", "start", "end", "sequence", "updated_at", "title", "place", "agenda")
+    )
+    for row in rows:
+        row["end"] = row["end"] or row["start"] + datetime.timedelta(hours=2)
+    floor, floor_bytes = best_of(repeat, lambda: plain_icalendar(rows, str(feed.subject)))
+    return {
+        "events": response.content.count(b"BEGIN:VEVENT"),
+        "feed_seconds": ours,
+        "floor_seconds": floor,
+        "not_modified_seconds": not_modified,
+        "queries": len(queries),
+        "bytes": len(response.content),
+        "floor_bytes": len(floor_bytes),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--meetings", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    static_root = tempfile.mkdtemp(prefix="samverkan-bench-static-")  # empty: a feed has none
+    try:
+        with throwaway.database("feed") as url:
+            setup(url, static_root)
+            feed = build(args.meetings)
+            result = measure_feed(feed, args.repeat)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+    print(f"meetings in feed:            {result['events']}")
+    print(
+        f"plain icalendar (floor):     {result['floor_seconds'] * 1000:8.1f} ms"
+        f"  {result['floor_bytes']:>9} bytes"
+    )
+    print(
+        f"feed GET, database included: {result['feed_seconds'] * 1000:8.1f} ms"
+        f"  {result['bytes']:>9} bytes"
+    )
+    ratio = result["feed_seconds"] / result["floor_seconds"]
+    print(f"ratio feed / floor:          {ratio:8.2f}  (aim: at most 1.5)")
+    print(f"conditional GET (304):       {result['not_modified_seconds'] * 1000:8.1f} ms")
+    print(f"SQL queries per feed GET:    {result['queries']:8d}")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,14 @@
 
 Run: .venv/bin/python benchmarks/grant_workbook.py [--grants 100000]
 
-Builds a throwaway SQLite database, then, each in a fresh process so peak memory is its
-own, measures
+Builds a throwaway database (SQLite, or on DATABASE_URL's PostgreSQL server), then, each
+in a fresh process so peak memory is its own, measures
 (a) the floor: a raw openpyxl write-only loop writing the same cells, prepared in memory
     beforehand (database time not counted);
 (b) django-tables2's export (tablib) of the same decision and payment rows;
 (c) ours: grants.workbook.write from the queryset, database included;
 and our export again for 1,000 grants, to show memory stays flat as rows grow.
+`--json` prints the figures as one JSON object instead (benchmarks/pages.py reads it).
 """
 
 import argparse
@@ -17,6 +18,7 @@ import gc
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import throwaway  # noqa: E402  (benchmarks/, beside this file)
 
-def setup(database):
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("STATIC_ROOT", str(Path(database).parent))
+
+def setup(database_url, workdir):
+    os.environ.update(throwaway.settings_environment(database_url, workdir))
     import django
 
     django.setup()
@@ -219,9 +221,20 @@ def tables2_export(grants, output):
         file.write(book.export("xlsx"))
 
 
-def child(kind, limit, database):
+def child(kind, limit, database_url, workdir):
     result = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, "--limit", str(limit), "--db", database],
+        [
+            sys.executable,
+            __file__,
+            "--measure",
+            kind,
+            "--limit",
+            str(limit),
+            "--db",
+            database_url,
+            "--workdir",
+            workdir,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -229,37 +242,63 @@ def child(kind, limit, database):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def run(grants):
+    """Build, measure each way in its own process, and return the figures."""
+    workdir = tempfile.mkdtemp(prefix="samverkan-bench-")
+    try:
+        return _run(grants, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(grants, workdir):
+    with throwaway.database("workbook") as url:
+        setup(url, workdir)
+        began = time.perf_counter()
+        build(grants)
+        built = time.perf_counter() - began
+        from django.db import connections
+
+        connections.close_all()
+        return {
+            "grants": grants,
+            "build_seconds": built,
+            "raw": child("raw", 0, url, workdir),
+            "tablib": child("tables2", 0, url, workdir),
+            "ours": child("ours", 0, url, workdir),
+            "ours_small": child("ours", 1000, url, workdir),
+        }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--grants", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="Print one JSON object.")
     parser.add_argument("--measure")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--db")
+    parser.add_argument("--workdir")
     args = parser.parse_args()
     if args.measure:
-        setup(args.db)
-        output = Path(args.db).parent / f"{args.measure}-{args.limit}.xlsx"
+        setup(args.db, args.workdir)
+        output = Path(args.workdir) / f"{args.measure}-{args.limit}.xlsx"
         print(json.dumps(measure(args.measure, args.limit, output)))
         return
-    workdir = tempfile.mkdtemp(prefix="samverkan-bench-")
-    database = f"{workdir}/bench.sqlite3"
-    setup(database)
-    began = time.perf_counter()
-    build(args.grants)
-    print(f"built {args.grants} grants and payments in {time.perf_counter() - began:.1f} s")
+    figures = run(args.grants)
+    if args.json:
+        print(json.dumps(figures))
+        return
+    print(f"built {args.grants} grants and payments in {figures['build_seconds']:.1f} s")
     results = {
-        "raw openpyxl write-only (a)": child("raw", 0, database),
-        "django-tables2 / tablib (b)": child("tables2", 0, database),
-        "ours, database included": child("ours", 0, database),
-        "ours, 1,000 grants": child("ours", 1000, database),
+        "raw openpyxl write-only (a)": figures["raw"],
+        "django-tables2 / tablib (b)": figures["tablib"],
+        "ours, database included": figures["ours"],
+        "ours, 1,000 grants": figures["ours_small"],
     }
     for name, r in results.items():
         seconds, peak, size = r["seconds"], r["peak_mib"], r["bytes"]
         print(f"{name:30} {seconds:8.1f} s  peak {peak:7.0f} MiB  {size:>11} bytes")
-    ours = results["ours, database included"]
-    raw = results["raw openpyxl write-only (a)"]
-    tablib = results["django-tables2 / tablib (b)"]
-    small = results["ours, 1,000 grants"]
+    ours, raw, tablib, small = (figures[k] for k in ("ours", "raw", "tablib", "ours_small"))
     print(f"ours / raw openpyxl:  {ours['seconds'] / raw['seconds']:.2f}  (aim: at most 1.3)")
     print(f"tablib / ours:        {tablib['seconds'] / ours['seconds']:.2f}  (aim: at least 3)")
     memory = ours["peak_mib"] / small["peak_mib"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Meeting, Observation
 from municipality.archive import ArchivedFilterSet
-from municipality.forms import DateInput
+from municipality.forms import DateInput, QuickSelect
 from municipality.models import Body
 from partners.models import Organisation
 
@@ -34,10 +34,17 @@ class ForumFilter(django_filters.FilterSet):
 
 class MeetingFilter(ArchivedFilterSet):
     forum = django_filters.ModelChoiceFilter(
-        label=_("Forum"), queryset=Forum.objects.none(), empty_label=_("All")
+        label=_("Forum"),
+        queryset=Forum.objects.none(),
+        empty_label=_("All"),
+        widget=QuickSelect(label_field="name"),
     )
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), queryset=Body.objects.none(), method=owner_filter, empty_label=_("All")
+        label=_("Owner"),
+        queryset=Body.objects.none(),
+        method=owner_filter,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), field_name="forum__kind", choices=Forum.Kind.choices, empty_label=_("All")
@@ -47,12 +54,13 @@ class MeetingFilter(ArchivedFilterSet):
         queryset=Organisation.objects.none(),
         method="filter_organisation",
         empty_label=_("All"),
+        widget=QuickSelect(label_field="name"),
     )
     after = django_filters.DateFilter(
-        label=_("From"), field_name="start", lookup_expr="date__gte", widget=DateInput
+        label=_("From"), field_name="start", method="filter_after", widget=DateInput
     )
     before = django_filters.DateFilter(
-        label=_("To"), field_name="start", lookup_expr="date__lte", widget=DateInput
+        label=_("To"), field_name="start", method="filter_before", widget=DateInput
     )
     mine = django_filters.BooleanFilter(
         label=_("Only my bodies' meetings"), method="filter_mine", widget=forms.CheckboxInput
@@ -81,6 +89,12 @@ class MeetingFilter(ArchivedFilterSet):
         self.filters["forum"].queryset = Forum.objects.visible_to(user)
         self.filters["owner"].queryset = Body.objects.filter(municipality_id=municipality_id)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+
+    def filter_after(self, queryset, name, day):
+        return queryset.starting_on(first=day)
+
+    def filter_before(self, queryset, name, day):
+        return queryset.starting_on(last=day)
 
     def filter_organisation(self, queryset, name, organisation):
         return queryset.filter(invitations__organisation=organisation).distinct()
@@ -126,7 +140,7 @@ class ObservationFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == self.NOT_HANDLED:
-            return queryset.exclude(status=Observation.Status.HANDLED)
+            return queryset.not_handled()
         return queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):

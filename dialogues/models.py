@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +133,11 @@ class Forum(models.Model):
         return self.owner.municipality_id
 
 
+def local_midnight(day):
+    """The moment the local day `day` begins."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
 class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
     def visible_to(self, user):
         """Representatives see the meetings of forums their organisation belongs to and
@@ -175,6 +180,17 @@ class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
         """Meetings whose time has passed without anyone logging them held or cancelled."""
         now = now or timezone.now()
         return self.current().filter(start__lt=now, status=Meeting.Status.PLANNED).order_by("start")
+
+    def starting_on(self, first=None, last=None):
+        """Meetings starting on the local days `first` to `last` (either may be open), as a
+        range on `start` that its index serves. (`start__date` would compute each row's
+        local date, on SQLite in Python, row by row.)"""
+        meetings = self
+        if first is not None:
+            meetings = meetings.filter(start__gte=local_midnight(first))
+        if last is not None:
+            meetings = meetings.filter(start__lt=local_midnight(last + datetime.timedelta(days=1)))
+        return meetings
 
     def mine(self, user):
         """ "My meetings": those of the user's own bodies, nämnder or organisations."""
@@ -260,7 +276,11 @@ class Meeting(Archivable):
                 violation_error_message=_("The meeting must end after it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["start"], name="meeting_start")]
+        indexes = [
+            models.Index(fields=["start"], name="meeting_start"),
+            # A forum's meetings in a period, and in order: its page, its feed, the report.
+            models.Index(fields=["forum", "start"], name="meeting_forum_start"),
+        ]
 
     def __str__(self):
         return f"{self.title} {timezone.localtime(self.start):%Y-%m-%d}"
@@ -373,15 +393,23 @@ class ObservationQuerySet(access.ScopedQuerySet):
     def with_meeting_visible_to(self, user):
         """Marks whether the user may open each row's meeting, so a list links only those
         (an elected member reads issues forwarded to their nämnd from others' meetings)."""
+        scope = access.scope_for(user)
+        if scope.everything or scope.reads_municipality_id:
+            # Those who read the whole municipality see an issue only through its meeting.
+            return self.annotate(meeting_visible=Value(True))
         meetings = Meeting.objects.visible_to(user).filter(pk=OuterRef("meeting_id"))
         return self.annotate(meeting_visible=Exists(meetings))
 
+    def not_handled(self):
+        """Open or forwarded: as a list of statuses, which an index serves (a "not" does not)."""
+        return self.filter(status__in=[Observation.Status.OPEN, Observation.Status.FORWARDED])
+
     def overdue(self, today=None):
         today = today or timezone.localdate()
-        return self.exclude(status=Observation.Status.HANDLED).filter(feedback_due__lt=today)
+        return self.not_handled().filter(feedback_due__lt=today)
 
     def unhandled(self):
-        return self.exclude(status=Observation.Status.HANDLED)
+        return self.not_handled()
 
     def forwarded_to_own_bodies(self, user):
         """Forwarded to the bodies the user keeps or sits on (to any body, for those whose
@@ -447,6 +475,11 @@ class Observation(models.Model):
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
         ordering = ["-meeting__start"]
+        indexes = [
+            # Those not yet handled, by when the organisation should hear back: the list's
+            # default, and the report's and the body page's counts.
+            models.Index(fields=["status", "feedback_due"], name="observation_status_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="forwarded") | Q(forwarded_to__isnull=False),

@@ -10,12 +10,11 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dialogues.models import Forum, Invitation, Meeting, Observation
+from dialogues.models import Forum, Invitation, Meeting, Observation, local_midnight
 from municipality.spreadsheet import Book, Column
 
 
@@ -49,59 +48,59 @@ class BodyRow:
     organisations_reached: int = 0
 
 
+def grouped(queryset, key, count):
+    """{key value: count} from one grouped query (default orderings would split groups)."""
+    return dict(queryset.order_by().values(key).annotate(n=count).values_list(key, "n"))
+
+
 def build(forums, today=None):
-    """Rows per owning body from a queryset of forums the user may see."""
+    """Rows per owning body from a queryset of forums the user may see: a handful of
+    grouped queries, however many forums, meetings and issues there are."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=365)
-    held = Q(status=Meeting.Status.HELD, start__date__gt=since, start__date__lte=today)
-    still_open = (
-        Observation.objects.filter(meeting__forum=OuterRef("pk"))
-        .exclude(status=Observation.Status.HANDLED)
-        .order_by()
-        .values("meeting__forum")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    forums = (
+    forums = list(
         forums.select_related("owner")
-        .annotate(
-            member_count=Count("members", distinct=True),
-            open_count=Coalesce(Subquery(still_open), 0),
-        )
-        .prefetch_related(
-            Prefetch(
-                "meetings",
-                queryset=Meeting.objects.filter(held).prefetch_related(
-                    Prefetch(
-                        "invitations",
-                        queryset=Invitation.objects.filter(attended=True),
-                        to_attr="attended",
-                    ),
-                    "observations",
-                ),
-                to_attr="held_meetings",
-            )
-        )
+        .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
+    forum_ids = [forum.pk for forum in forums]
+    first, last = since + datetime.timedelta(days=1), today
+    held = Meeting.objects.filter(forum_id__in=forum_ids, status=Meeting.Status.HELD)
+    held = held.starting_on(first, last)
+    # Joined, not `meeting__in=<subquery>`: the meetings of the period are found by their
+    # start, and what hangs off them by the meeting.
+    at_held = {
+        "meeting__forum_id__in": forum_ids,
+        "meeting__status": Meeting.Status.HELD,
+        "meeting__start__gte": local_midnight(first),
+        "meeting__start__lt": local_midnight(last + datetime.timedelta(days=1)),
+    }
+    attended = Invitation.objects.filter(attended=True, **at_held)
+    meetings_held = grouped(held, "forum_id", Count("pk"))
+    reached = grouped(attended, "meeting__forum_id", Count("organisation_id", distinct=True))
+    reached_by_body = grouped(
+        attended, "meeting__forum__owner_id", Count("organisation_id", distinct=True)
+    )
+    raised = grouped(Observation.objects.filter(**at_held), "meeting__forum_id", Count("pk"))
+    still_open = grouped(
+        Observation.objects.filter(meeting__forum_id__in=forum_ids).not_handled(),
+        "meeting__forum_id",
+        Count("pk"),
+    )
     bodies = {}
-    reached_by_body = {}
     for forum in forums:
-        reached = {i.organisation_id for m in forum.held_meetings for i in m.attended}
-        raised = [o for m in forum.held_meetings for o in m.observations.all()]
         row = ForumRow(
             forum=forum,
             members=forum.member_count,
-            meetings_held=len(forum.held_meetings),
-            organisations_reached=len(reached),
-            observations=len(raised),
-            observations_open=forum.open_count,
+            meetings_held=meetings_held.get(forum.pk, 0),
+            organisations_reached=reached.get(forum.pk, 0),
+            observations=raised.get(forum.pk, 0),
+            observations_open=still_open.get(forum.pk, 0),
         )
         owner = forum.owner
         bodies.setdefault(owner.pk, BodyRow(body=owner)).forums.append(row)
-        reached_by_body.setdefault(owner.pk, set()).update(reached)
     for pk, body_row in bodies.items():
-        body_row.organisations_reached = len(reached_by_body[pk])
+        body_row.organisations_reached = reached_by_body.get(pk, 0)
     return sorted(bodies.values(), key=lambda row: (row.body.kind, row.body.name))
 
 

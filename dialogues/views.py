@@ -125,7 +125,7 @@ def meeting_list(request):
         request.GET, queryset=meetings, user=request.user, municipality_id=scope.municipality_id
     )
     table = MeetingTable(filterset.qs, order_by="-start" if past else "start")
-    lists.configure(request, table, PER_PAGE)
+    lists.configure(request, table, PER_PAGE, paginator_class=lists.BoundedPaginator)
     return render(
         request,
         "dialogues/meeting_list.html",
@@ -138,8 +138,13 @@ def meeting_list(request):
     )
 
 
+# A day shows this many meetings; more are a link to that day in the meeting list.
+CALENDAR_DAY_LIMIT = 4
+
+
 def meeting_calendar(request):
-    """A month grid with ISO week numbers, rendered on the server."""
+    """A month grid with ISO week numbers, rendered on the server: the month's meetings
+    only (a range on the start index), each day showing at most CALENDAR_DAY_LIMIT."""
     today = timezone.localdate()
     month = inputs.month_param(request.GET, "month", today.replace(day=1))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
@@ -147,29 +152,33 @@ def meeting_calendar(request):
     meetings = (
         Meeting.objects.visible_to(request.user)
         .current()
-        .for_list()
-        .filter(start__date__gte=first, start__date__lte=last)
+        .starting_on(first, last)
+        .only("pk", "start", "title", "status")
         .order_by("start")
     )
     by_day = {}
     for meeting in meetings:
         by_day.setdefault(timezone.localtime(meeting.start).date(), []).append(meeting)
-    grid = [
-        {
-            "number": week[0].isocalendar().week,
-            "days": [
+    list_url = reverse("meeting_list")
+    grid = []
+    for week in weeks:
+        days = []
+        for day in week:
+            on_day = by_day.get(day, [])
+            more = len(on_day) - CALENDAR_DAY_LIMIT
+            days.append(
                 {
                     "date": day,
                     "in_month": day.month == month.month,
                     "today": day == today,
                     "holiday": scheduling.holiday_name(day),
-                    "meetings": by_day.get(day, []),
+                    "meetings": on_day if more <= 0 else on_day[: CALENDAR_DAY_LIMIT - 1],
+                    "more": 0 if more <= 0 else more + 1,
+                    "more_url": f"{list_url}?{'when=past&' if day < today else ''}"
+                    f"after={day.isoformat()}&before={day.isoformat()}",
                 }
-                for day in week
-            ],
-        }
-        for week in weeks
-    ]
+            )
+        grid.append({"number": week[0].isocalendar().week, "days": days})
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
     following = (month + datetime.timedelta(days=32)).replace(day=1)
     return render(
@@ -516,8 +525,13 @@ def feed_name(feed):
 def calendar_subscriptions(request):
     """The feeds this user may hand out, each with its links, renew and revoke."""
     panels = [
-        (kind, target, _("My meetings") if kind == "personal" else _("Meetings: %s") % target)
-        for kind, target in feeds.manageable(request.user)
+        (
+            kind,
+            target,
+            _("My meetings") if kind == "personal" else _("Meetings: %s") % target,
+            feed,
+        )
+        for kind, target, feed in feeds.with_current_feeds(feeds.manageable(request.user))
     ]
     return render(request, "dialogues/calendar_subscriptions.html", {"panels": panels})
 

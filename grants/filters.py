@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Grant, GrantScheme
+from municipality.forms import QuickSelect
 from municipality.models import Body
 from partners.models import Organisation
 
@@ -10,19 +11,26 @@ from partners.models import Organisation
 class GrantFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     scheme = django_filters.ModelChoiceFilter(
-        label=_("Scheme"), queryset=GrantScheme.objects.none(), empty_label=_("All")
+        label=_("Scheme"),
+        queryset=GrantScheme.objects.none(),
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     committee = django_filters.ModelChoiceFilter(
         label=_("Committee"),
         field_name="scheme__committee",
         queryset=Body.objects.none(),
         empty_label=_("All"),
+        widget=QuickSelect,
     )
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=_("All")
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("All"),
+        widget=QuickSelect(label_field="name"),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Grant.Status.choices, empty_label=_("All")
+        label=_("Status"), choices=Grant.Status.choices, empty_label=_("All"), method="by_status"
     )
     mine = django_filters.BooleanFilter(
         label=_("Only those I keep"), method="filter_mine", widget=forms.CheckboxInput
@@ -47,6 +55,10 @@ class GrantFilter(django_filters.FilterSet):
             municipality_id=municipality_id, kind=Body.Kind.COMMITTEE
         )
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+
+    def by_status(self, queryset, name, value):
+        """The status follows from payments and reports: figured for every grant here."""
+        return queryset.with_figures().filter(status=value)
 
     def describe(self):
         """The filter in words, for the workbook's "Om uttaget" sheet."""

@@ -347,7 +347,12 @@ class GrantQuerySet(access.ScopedQuerySet):
 
     def with_figures(self, today=None):
         """Paid so far, recovery claimed, and the status that follows from them, in SQL,
-        so lists can filter and total by them without a query per row."""
+        so lists can filter and total by them without a query per row.
+
+        Each is a subquery per grant: a list annotates only the page it shows (see
+        GrantTable), or all rows only when it filters or sorts by them."""
+        if "status" in self.query.annotations:
+            return self
         today = today or timezone.localdate()
         paid = (
             Payment.objects.filter(grant=OuterRef("pk"))
@@ -376,7 +381,22 @@ class GrantQuerySet(access.ScopedQuerySet):
         )
 
     def for_table(self):
-        return self.select_related("organisation", "scheme", "scheme__committee").with_figures()
+        return self.for_list().with_figures()
+
+    def for_list(self):
+        """What the grant list needs of every row; figures are added to its page only."""
+        return self.select_related("organisation", "scheme", "scheme__committee")
+
+    def totals(self):
+        """Applied for, granted and paid over these grants: sums of two columns, and of
+        the payments of these grants, rather than of a subquery per grant."""
+        grants = self.order_by()
+        totals = grants.aggregate(applied=Sum("applied_amount"), granted=Sum("granted_amount"))
+        paid = Payment.objects.filter(grant__in=grants.values("pk")).aggregate(
+            paid=Sum(SIGNED_AMOUNT)
+        )["paid"]
+        totals["paid"] = paid if paid is not None or totals["applied"] is None else 0
+        return totals
 
     def paid_by(self, user):
         """Grants made by the nämnder a civil servant's förvaltning serves: whose
@@ -492,7 +512,13 @@ class Grant(models.Model):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         ordering = ["-year", "organisation__name"]
-        indexes = [models.Index(fields=["year", "scheme"], name="grant_year_scheme")]
+        indexes = [
+            models.Index(fields=["year", "scheme"], name="grant_year_scheme"),
+            # The delegation list: a committee's schemes' delegated decisions in a period.
+            models.Index(
+                fields=["scheme", "decided_by", "decision_date"], name="grant_scheme_decided"
+            ),
+        ]
         constraints = [
             *amount_bounded("applied_amount", "granted_amount", model="grant"),
             models.CheckConstraint(

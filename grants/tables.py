@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.rows import BoundRows
 
 from grants.models import Grant
 from municipality.money import format_kronor
@@ -14,6 +15,10 @@ STATUS_BADGES = {
     Grant.Status.REPORTED: "text-bg-success",
     Grant.Status.RECOVERY: "text-bg-danger",
 }
+
+
+# What GrantQuerySet.with_figures() adds to each grant.
+FIGURES = ("paid_total", "recovery_total", "reported", "report_overdue", "status")
 
 
 class KronorColumn(tables.Column):
@@ -50,6 +55,30 @@ class GrantTable(tables.Table):
         ]
         empty_text = _("No grants match the filter.")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def paginate(self, *args, **kwargs):
+        """Paid so far and the status, for the rows of the page only: computed for every
+        grant, they would be computed for all before the page is cut."""
+        super().paginate(*args, **kwargs)
+        grants = list(self.page.object_list.data)
+        figures = {
+            grant.pk: grant
+            for grant in Grant.objects.filter(pk__in=[g.pk for g in grants])
+            .with_figures()
+            .only("pk")
+        }
+        for grant in grants:
+            for name in FIGURES:
+                setattr(grant, name, getattr(figures[grant.pk], name))
+        self.page.object_list = BoundRows(data=grants, table=self)
+        return self
+
+    def order_status(self, queryset, is_descending):
+        return queryset.with_figures().order_by(("-" if is_descending else "") + "status"), True
+
+    def order_paid_total(self, queryset, is_descending):
+        ordered = ("-" if is_descending else "") + "paid_total"
+        return queryset.with_figures().order_by(ordered), True
 
     def render_status(self, record):
         badges = [

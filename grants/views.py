@@ -56,7 +56,7 @@ def filtered(request):
     scope = access.scope_for(request.user)
     return GrantFilter(
         request.GET,
-        queryset=Grant.objects.visible_to(request.user).for_table(),
+        queryset=Grant.objects.visible_to(request.user).for_list(),
         user=request.user,
         municipality_id=scope.municipality_id,
     )
@@ -68,9 +68,7 @@ def filtered(request):
 def grant_list(request):
     filterset = filtered(request)
     grants = filterset.qs
-    totals = grants.order_by().aggregate(
-        applied=Sum("applied_amount"), granted=Sum("granted_amount"), paid=Sum("paid_total")
-    )
+    totals = grants.totals()
     table = GrantTable(grants)
     lists.configure(request, table, PER_PAGE)
     return render(
@@ -111,12 +109,18 @@ def grant_detail(request, pk):
     if context["show_accounts"]:
         context["pending_account"] = grant.organisation.account_changes.pending().first()
     if access.allows(user, "read_history"):
-        entries = history.entries(Grant.history.filter(id=grant.pk))
-        entries += history.entries(
-            Payment.history.filter(grant_id=grant.pk), title=lambda r: _("Payment")
+        # The grant's page names the grant as it is now; what it refers to is known.
+        known = [grant, grant.organisation, grant.scheme]
+        entries = history.entries(
+            Grant.history.filter(id=grant.pk), title=lambda r: str(grant), known=known
         )
         entries += history.entries(
-            GrantReport.history.filter(grant_id=grant.pk), title=lambda r: _("Report back")
+            Payment.history.filter(grant_id=grant.pk), title=lambda r: _("Payment"), known=known
+        )
+        entries += history.entries(
+            GrantReport.history.filter(grant_id=grant.pk),
+            title=lambda r: _("Report back"),
+            known=known,
         )
         context["history"] = sorted(entries, key=lambda entry: entry.when, reverse=True)
     return render(request, "grants/grant_detail.html", context)

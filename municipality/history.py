@@ -54,7 +54,9 @@ class _Latest:
     when: object
 
 
-def _display(record, model_field, value):
+def _display(record, model_field, value, names=None):
+    """The value as shown. A related object is named once per `names` (a dict kept for
+    one listing), since its name may itself take queries (a grant names its scheme)."""
     if value in (None, ""):
         return "–"
     if isinstance(model_field, KronorField):
@@ -62,8 +64,14 @@ def _display(record, model_field, value):
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
+        key = (model_field.related_model, value)
+        if names is not None and key in names:
+            return names[key]
         related = getattr(record, model_field.name, None)
-        return str(related) if related is not None else str(value)
+        shown = str(related) if related is not None else str(value)
+        if names is not None:
+            names[key] = shown
+        return shown
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     return str(value)
@@ -95,18 +103,30 @@ def _merge(entry, changes):
                 entry.changes.remove(earlier)
 
 
-def entries(history, title=lambda record: str(record.instance), masked=lambda record: (), mask=""):
+def entries(
+    history,
+    title=lambda record: str(record.instance),
+    masked=lambda record: (),
+    mask="",
+    known=(),
+):
     """Newest first: who did what and when, with old → new for each field changed.
 
     `history` is a queryset of historical records (possibly of several objects of one
     model); `title` names the object each record is about; the fields `masked` names for a
-    record show `mask` instead of their values (protected personal data).
+    record show `mask` instead of their values (protected personal data). Objects the
+    records refer to are read with the records, and `known` ones (the page's own object)
+    not at all.
     """
-    records = list(history.select_related("history_user").order_by("history_date", "history_id"))
     kept = {f.attname for f in history.model._meta.fields}
     tracked = [
         f for f in history.model.instance_type._meta.fields if f.name != "id" and f.attname in kept
     ]
+    related = [f.name for f in tracked if f.is_relation and not f.many_to_many]
+    records = list(
+        history.select_related("history_user", *related).order_by("history_date", "history_id")
+    )
+    names = {(type(obj), obj.pk): str(obj) for obj in known}
     m2m_fields = list(getattr(history.model, "_history_m2m_fields", ()))
     sets = _sets(history, records) if m2m_fields else {}
     previous, latest, result = {}, {}, []
@@ -132,8 +152,10 @@ def entries(history, title=lambda record: str(record.instance), masked=lambda re
             elif model_field.many_to_many:
                 old_shown, new_shown = old or "–", new or "–"
             else:
-                old_shown = _display(before, model_field, old) if before is not None else None
-                new_shown = _display(record, model_field, new)
+                old_shown = (
+                    _display(before, model_field, old, names) if before is not None else None
+                )
+                new_shown = _display(record, model_field, new, names)
             changes.append(
                 Change(
                     label=str(model_field.verbose_name),

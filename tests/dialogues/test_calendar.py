@@ -359,11 +359,63 @@ def test_organisation_page_offers_https_and_webcal_links(client, cast):
 def test_calendar_page_lists_the_feeds_one_may_manage(client, cast):
     client.force_login(cast.staff)
     panels = client.get(reverse("calendar_subscriptions")).context["panels"]
-    subjects = [(kind, target) for kind, target, _ in panels]
+    subjects = [(kind, target) for kind, target, _heading, _feed in panels]
     assert ("personal", cast.staff) in subjects
     assert ("body", cast.asf) in subjects
     assert ("forum", cast.asn_forum) in subjects
     assert ("forum", cast.frf_forum) not in subjects
+
+
+@pytest.mark.parametrize(
+    "person", ["staff", "other_staff", "elected", "representative", "auditor", "admin"]
+)
+def test_the_calendar_page_offers_what_the_rule_allows_with_each_current_feed(client, cast, person):
+    """The page looks rights and feeds up in bulk: they must be the rule's answers."""
+    from municipality import access
+
+    user = cast.user(person)
+    made = feed_for("body", cast.asf, cast.staff)
+    feed_for("organisation", cast.org, cast.representative)
+    feed_for("personal", None, user)
+    client.force_login(user)
+    panels = client.get(reverse("calendar_subscriptions")).context["panels"]
+    assert panels
+    for kind, target, _heading, feed in panels:
+        assert access.allows(user, "manage_calendar_feed", target)
+        assert feed == feeds.current(kind, target)
+    if person == "staff":
+        assert ("body", cast.asf, made) in [(k, t, f) for k, t, _h, f in panels]
+
+
+def test_the_calendar_page_asks_a_constant_number_of_queries(client, cast):
+    """However many bodies and forums a civil servant keeps, and feeds they have made."""
+    from dialogues.models import Forum
+    from municipality.models import Body
+
+    client.force_login(cast.staff)
+    client.get(reverse("calendar_subscriptions"))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("calendar_subscriptions"))
+        assert response.status_code == 200
+        return len(queries), len(response.context["panels"])
+
+    small, panels = count()
+    for i in range(10):
+        committee = Body.objects.create(
+            municipality=cast.malmo, name=f"Nämnd {i}", kind="committee"
+        )
+        cast.asf.serves.add(committee)
+        for owner in (committee, cast.asf):
+            forum = Forum(name=f"Forum {i} {owner.pk}", kind="other")
+            forum.owner = owner
+            forum.save()
+            feed_for("forum", forum, cast.staff)
+        feed_for("body", committee, cast.staff)
+    large, more = count()
+    assert more == panels + 30
+    assert large == small
 
 
 # Invitations by e-mail ------------------------------------------------------------------

@@ -415,14 +415,22 @@ def test_auditor_reads_all_forums_and_changes_none(client, cast):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("name", ["forum_list", "meeting_list", "observation_list"])
-def test_list_pages_keep_a_constant_query_count(client, cast, name):
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("forum_list", {}),
+        ("meeting_list", {"when": "past"}),
+        ("observation_list", {"status": "forwarded"}),
+        ("meeting_calendar", {"month": "2026-01"}),
+        ("structures_report", {}),
+    ],
+)
+def test_list_pages_keep_a_constant_query_count(client, cast, name, params):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(cast.staff)
     url = reverse(name)
-    params = {"when": "past"} if name == "meeting_list" else {"status": "forwarded"}
     client.get(url, params)
 
     def count():
@@ -446,6 +454,63 @@ def test_list_pages_keep_a_constant_query_count(client, cast, name):
             status="forwarded",
         )
     assert count() == small
+
+
+def test_a_busy_day_shows_a_few_meetings_and_links_to_the_rest(client, cast):
+    day = timezone.localdate() + datetime.timedelta(days=40)
+    for hour in range(8, 14):
+        Meeting.objects.create(
+            forum=cast.asn_forum,
+            title=f"Samråd {hour}",
+            start=local(day.year, day.month, day.day, hour),
+        )
+    client.force_login(cast.staff)
+    response = client.get(reverse("meeting_calendar"), {"month": day.strftime("%Y-%m")})
+    cell = next(d for w in response.context["grid"] for d in w["days"] if d["date"] == day)
+    assert [m.title for m in cell["meetings"]] == ["Samråd 8", "Samråd 9", "Samråd 10"]
+    assert cell["more"] == 3
+    assert "3 möten till" in response.content.decode()
+    listed = client.get(cell["more_url"]).context["table"].data
+    assert sorted(m.title for m in listed) == sorted(f"Samråd {hour}" for hour in range(8, 14))
+
+
+def test_a_long_list_of_meetings_counts_no_further_than_it_pages(client, cast, monkeypatch):
+    from municipality.lists import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "LIMIT", 30)
+    Meeting.objects.bulk_create(
+        Meeting(forum=cast.asn_forum, title=f"Förr {n}", start=local(2020, 1, 1 + n % 28, 9))
+        for n in range(40)
+    )
+    client.force_login(cast.staff)
+    response = client.get(reverse("meeting_list"), {"when": "past", "page": 2})
+    paginator = response.context["table"].paginator
+    assert (paginator.count, paginator.num_pages, paginator.capped) == (30, 2, True)
+    assert "Bara de första 30 mötena visas" in response.content.decode()
+    narrowed = client.get(
+        reverse("meeting_list"), {"when": "past", "after": "2020-01-01", "before": "2020-01-05"}
+    )
+    assert narrowed.context["table"].paginator.capped is False
+
+
+def test_the_month_view_holds_the_days_it_shows_in_local_time(client, cast):
+    """A meeting at 00:30 on the first day shown belongs to it; one at 23:30 the evening
+    before does not."""
+    client.force_login(cast.staff)
+    weeks = client.get(reverse("meeting_calendar"), {"month": "2026-03"}).context["grid"]
+    first = weeks[0]["days"][0]["date"]
+    before = first - datetime.timedelta(days=1)
+    Meeting.objects.create(
+        forum=cast.asn_forum, title="Tidigt", start=local(first.year, first.month, first.day, 0, 30)
+    )
+    Meeting.objects.create(
+        forum=cast.asn_forum,
+        title="Sent",
+        start=local(before.year, before.month, before.day, 23, 30),
+    )
+    weeks = client.get(reverse("meeting_calendar"), {"month": "2026-03"}).context["grid"]
+    shown = [m.title for w in weeks for d in w["days"] for m in d["meetings"]]
+    assert "Tidigt" in shown and "Sent" not in shown
 
 
 def test_month_view_shows_meetings_holidays_and_week_numbers(client, cast):

@@ -229,6 +229,25 @@ def test_totals_follow_the_filter(client, cast, book):
     assert "450\xa0000\xa0kr" in html
 
 
+@pytest.mark.parametrize("sort", ["", "status", "-status", "paid_total", "-paid_total"])
+def test_each_row_of_the_list_shows_its_own_figures_in_any_order(client, cast, book, sort):
+    """Figures are computed for the page only, or for all when sorting by them."""
+    client.force_login(cast.auditor)
+    response = client.get(reverse("grant_list"), {"sort": sort} if sort else {})
+    rows = [row.record for row in response.context["table"].paginated_rows]
+    expected = {
+        g.pk: (g.status, g.paid_total, g.report_overdue)
+        for g in Grant.objects.with_figures().filter(pk__in=[r.pk for r in rows])
+    }
+    assert len(rows) > 3
+    assert {r.pk: (r.status, r.paid_total, r.report_overdue) for r in rows} == expected
+    if sort:
+        keys = [getattr(r, sort.lstrip("-")) for r in rows]
+        assert keys == sorted(keys, reverse=sort.startswith("-"))
+    html = response.content.decode()
+    assert "återkrav" in html and "betalt" in html.lower()
+
+
 def test_grant_list_uses_a_constant_number_of_queries(client, cast, book):
     client.force_login(cast.staff)
     client.get(reverse("grant_list"))
