@@ -7,4 +7,4 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogue forums and meetings")
 
     def ready(self):
-        from dialogues import retention, rules  # noqa: F401 - register rules and gallring
+        from dialogues import menu, retention, rules  # noqa: F401 - menu, rules, gallring

@@ -194,7 +194,9 @@ def build():
         forum.members.set(Organisation.objects.filter(municipality=municipality, name__in=members))
         forums[name] = forum
     for title, forum_name in STEERING.items():
-        Partnership.objects.filter(title=title).update(steering_group=forums[forum_name])
+        forum = forums[forum_name]
+        forum.steers = Partnership.objects.filter(title=title).first()
+        forum.save(update_fields=["steers"])
 
     today = timezone.localdate()
     staff = User.objects.filter(username="tjansteperson").first()

@@ -19,7 +19,7 @@ from municipality.archive import Archivable, ArchiveQuerySet
 from municipality.history import HistoryWithSets
 from municipality.models import Body
 from partners import protection
-from partners.models import Area, Organisation, TargetGroup
+from partners.models import Area, Organisation, Partnership, TargetGroup
 
 
 def owned_by(body_ids, prefix=""):
@@ -39,6 +39,16 @@ class ForumQuerySet(access.ScopedQuerySet):
             organisations and Q(pk__in=forums_of_members(organisations)),
             organisations and Q(pk__in=forums_inviting(organisations)),
         )
+
+    def owned_by_body(self, body):
+        return self.filter(owned_by([body.pk]))
+
+    def with_member(self, organisation):
+        return self.filter(members=organisation).select_related("owner")
+
+    def steering(self, partnership):
+        """The agreement's steering group, or None."""
+        return self.select_related("owner").filter(steers=partnership).first()
 
     def editable_by(self, user):
         """Staff manage the forums of their förvaltning and of the nämnder it serves."""
@@ -113,6 +123,16 @@ class Forum(models.Model):
         Organisation, blank=True, related_name="forums", verbose_name=_("member organisations")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The link points up from the feature to the register: partners knows no forum.
+    steers = models.OneToOneField(
+        Partnership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="steering_group",
+        verbose_name=_("steers agreement"),
+        help_text=_("The IOP agreement whose work this steering group plans and follows up."),
+    )
 
     history = HistoryWithSets(m2m_fields=["members", "target_groups", "areas"])
     objects = ForumQuerySet.as_manager()
@@ -121,6 +141,13 @@ class Forum(models.Model):
         verbose_name = _("dialogue forum")
         verbose_name_plural = _("dialogue forums")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(steers__isnull=True) | Q(kind="steering_group"),
+                name="forum_only_a_steering_group_steers",
+                violation_error_message=_("Only a steering group can steer an IOP agreement."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -131,6 +158,21 @@ class Forum(models.Model):
     @property
     def municipality_id(self):
         return self.owner.municipality_id
+
+    def clean(self):
+        # Named for the fields a forum form shows: the link itself is set from the agreement.
+        if self.steers_id and self.kind != self.Kind.STEERING_GROUP:
+            raise ValidationError(
+                {"kind": _("This forum steers an IOP agreement, so it stays a steering group.")}
+            )
+        if (
+            self.steers_id
+            and self.owner_id
+            and self.steers.run_by.municipality_id != self.owner.municipality_id
+        ):
+            raise ValidationError(
+                {"owner": _("The agreement this forum steers belongs to another municipality.")}
+            )
 
 
 def local_midnight(day):
@@ -165,6 +207,14 @@ class MeetingQuerySet(ArchiveQuerySet, access.ScopedQuerySet):
 
     def for_list(self):
         return self.select_related("forum", "forum__owner")
+
+    def attended_by(self, organisation):
+        """The meetings the organisation attended, latest first."""
+        return (
+            self.filter(invitations__organisation=organisation, invitations__attended=True)
+            .select_related("forum")
+            .order_by("-start")
+        )
 
     def upcoming(self, days=30, now=None):
         """Current meetings from now and the coming `days` days, not cancelled."""
@@ -399,6 +449,14 @@ class ObservationQuerySet(access.ScopedQuerySet):
             return self.annotate(meeting_visible=Value(True))
         meetings = Meeting.objects.visible_to(user).filter(pk=OuterRef("meeting_id"))
         return self.annotate(meeting_visible=Exists(meetings))
+
+    def raised_by(self, organisation):
+        """What the organisation raised, latest meeting first."""
+        return (
+            self.filter(organisation=organisation)
+            .select_related("meeting", "forwarded_to")
+            .order_by("-meeting__start")
+        )
 
     def not_handled(self):
         """Open or forwarded: as a list of statuses, which an index serves (a "not" does not)."""

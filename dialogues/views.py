@@ -71,8 +71,8 @@ def forum_detail(request, pk):
     user = request.user
     forum = get_object_or_404(
         Forum.objects.visible_to(user)
-        .select_related("owner")
-        .prefetch_related("members", "target_groups", "areas", "steered_partnerships"),
+        .select_related("owner", "steers")
+        .prefetch_related("members", "target_groups", "areas"),
         pk=pk,
     )
     meetings = Meeting.objects.visible_to(user).current().filter(forum=forum).for_list()

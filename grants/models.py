@@ -383,6 +383,15 @@ class GrantQuerySet(access.ScopedQuerySet):
     def for_table(self):
         return self.for_list().with_figures()
 
+    def of_organisation(self, organisation):
+        """The organisation's grants with their figures, latest year first."""
+        return (
+            self.filter(organisation=organisation)
+            .select_related("scheme")
+            .with_figures()
+            .order_by("-year", "scheme__name")
+        )
+
     def for_list(self):
         """What the grant list needs of every row; figures are added to its page only."""
         return self.select_related("organisation", "scheme", "scheme__committee")

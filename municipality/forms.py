@@ -138,7 +138,11 @@ class EditGuard:
             self.initial[self.SEEN] = signing.dumps(self._stored(), salt=self.SALT)
 
     def _guarded_names(self):
-        model_fields = {f.name for f in self.instance._meta.get_fields()}
+        # The record's own fields: not a reverse relation that a form field may share a
+        # name with (an agreement's steering group is a forum's link to it).
+        model_fields = {
+            f.name for f in self.instance._meta.get_fields() if f.concrete or f.many_to_many
+        }
         return [name for name in self.fields if name in model_fields]
 
     def _stored(self):

@@ -9,26 +9,25 @@ from django.utils.translation import gettext_lazy as _
 
 from municipality import access
 
-NAVIGATION = [
-    # (url name, label, rule)
-    ("home", _("Start"), "read_register"),
-    ("meeting_list", _("Meetings"), "read_register"),
-    ("forum_list", _("Forums"), "read_register"),
-    ("observation_list", _("Raised issues"), "read_register"),
-    ("organisation_list", _("Organisations"), "read_register"),
-    ("partnership_list", _("IOP agreements"), "read_register"),
-    ("grant_list", _("Grants"), "read_register"),
-    ("body_list", _("Committees"), "read_register"),
-    ("structures_report", _("Dialogue structures"), "read_municipality_reports"),
-    ("calendar_subscriptions", _("Calendar"), "read_register"),
-    ("user_list", _("Users and roles"), "see_users_and_roles"),
-    ("admin:index", _("Administration"), "administer"),
-]
+# (place, url name, label, rule): each app adds its own entries from its `menu.py`, so
+# the base names no feature's page.
+NAVIGATION = []
+
+
+def register(place, url_name, label, rule):
+    """Add a menu entry; `place` orders the entries across apps."""
+    NAVIGATION.append((place, url_name, label, rule))
+    NAVIGATION.sort(key=lambda entry: entry[0])
+
+
+register(70, "body_list", _("Committees"), "read_register")
+register(110, "user_list", _("Users and roles"), "see_users_and_roles")
+register(120, "admin:index", _("Administration"), "administer")
 
 
 def items_for(user, current_path=""):
     items = []
-    for url_name, label, rule in NAVIGATION:
+    for _place, url_name, label, rule in NAVIGATION:
         if not access.allows(user, rule):
             continue
         url = reverse(url_name)

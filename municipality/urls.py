@@ -4,7 +4,6 @@ from municipality import views
 
 urlpatterns = [
     path("namnder/", views.body_list, name="body_list"),
-    path("namnder/<int:pk>/", views.body_detail, name="body_detail"),
     path("anvandare/<int:pk>/registerutdrag/", views.user_extract, name="user_extract"),
     path("personuppgifter/", views.privacy_notice, name="privacy_notice"),
     path("personuppgifter/gallring/", views.retention_log, name="retention_log"),

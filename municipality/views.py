@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -11,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from dialogues.models import Forum, Observation, owned_by
 from municipality import (
     access,
     invitations,
@@ -23,7 +21,7 @@ from municipality import (
 )
 from municipality.filters import UserFilter
 from municipality.forms import UserImportForm
-from municipality.models import Body, Membership, PrivacyNotice, RetentionRun, User, UserImport
+from municipality.models import Body, PrivacyNotice, RetentionRun, User, UserImport
 from municipality.tables import UserTable
 
 PER_PAGE = 50
@@ -37,29 +35,6 @@ def body_list(request):
         .prefetch_related("serves", "administrations")
     )
     return render(request, "municipality/body_list.html", {"bodies": bodies})
-
-
-def body_detail(request, pk):
-    body = get_object_or_404(
-        Body.objects.visible_to(request.user)
-        .select_related("municipality")
-        .prefetch_related(
-            "serves",
-            "administrations",
-            Prefetch("memberships", queryset=Membership.objects.select_related("user")),
-        ),
-        pk=pk,
-    )
-    show_members = access.allows(request.user, "see_body_members")
-    observations = Observation.objects.visible_to(request.user).filter(forwarded_to=body)
-    context = {
-        "body": body,
-        "show_members": show_members,
-        "forums": Forum.objects.visible_to(request.user).filter(owned_by([body.pk])),
-        "open_observations": observations.exclude(status=Observation.Status.HANDLED).count(),
-        "overdue_observations": observations.overdue().count(),
-    }
-    return render(request, "municipality/body_detail.html", context)
 
 
 def user_extract(request, pk):

@@ -9,4 +9,4 @@ class OverviewConfig(AppConfig):
     verbose_name = _("Overview")
 
     def ready(self):
-        from overview import rules  # noqa: F401 - register the start page's rules
+        from overview import menu, rules  # noqa: F401 - register its menu entry and rules

@@ -7,5 +7,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Organisations and IOP agreements")
 
     def ready(self):
-        # Register rules, gallring, and the representatives' columns of the user import.
-        from partners import retention, rules, user_import  # noqa: F401
+        # Register menu entries, rules, gallring, and the representatives' columns of the
+        # user import.
+        from partners import menu, retention, rules, user_import  # noqa: F401

@@ -4,7 +4,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import Forum
 from municipality import access
 from municipality.forms import CrispyModelForm, DateInput, formfield_for
 from municipality.models import Body
@@ -109,7 +108,6 @@ class PartnershipForm(CrispyModelForm):
             "municipality_contribution",
             "organisation_contribution",
             "state_aid",
-            "steering_group",
             "renews",
         ]
         widgets = {
@@ -132,6 +130,7 @@ class PartnershipForm(CrispyModelForm):
             if self.instance.run_by_id
             else scope.municipality_id
         )
+        self.municipality_id = municipality_id
         bodies = Body.objects.filter(municipality_id=municipality_id)
         parties = self.instance.parties.values_list("pk", flat=True) if self.instance.pk else ()
         self.fields["parties"].queryset = Organisation.objects.filter(
@@ -149,9 +148,6 @@ class PartnershipForm(CrispyModelForm):
         self.fields["renews"].queryset = Partnership.objects.filter(
             run_by__municipality_id=municipality_id
         ).exclude(pk=self.instance.pk)
-        self.fields["steering_group"].queryset = Forum.objects.filter(
-            kind=Forum.Kind.STEERING_GROUP, owner__municipality_id=municipality_id
-        )
         self.fields["yearly_compensation"].min_value = 0
         self.fields["parties"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
 

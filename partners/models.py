@@ -526,16 +526,6 @@ class Partnership(Archivable):
         choices=StateAid.choices,
         default=StateAid.NOT_ASSESSED,
     )
-    steering_group = models.ForeignKey(
-        "dialogues.Forum",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="steered_partnerships",
-        limit_choices_to={"kind": "steering_group"},
-        verbose_name=_("steering group"),
-        help_text=_("The dialogue forum (styrgrupp) that plans and follows up the work."),
-    )
     renews = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -5,7 +5,6 @@ from partners import views
 urlpatterns = [
     path("organisationer/", views.organisation_list, name="organisation_list"),
     path("organisationer/ny/", views.organisation_create, name="organisation_create"),
-    path("organisationer/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisationer/<int:pk>/andra/", views.organisation_update, name="organisation_update"),
     path(
         "organisationer/<int:pk>/arkivera/", views.organisation_archive, name="organisation_archive"
@@ -19,9 +18,6 @@ urlpatterns = [
     path("kontaktpersoner/<int:pk>/ta-bort/", views.contact_delete, name="contact_delete"),
     path("kontaktpersoner/<int:pk>/registerutdrag/", views.contact_extract, name="contact_extract"),
     path("iop/", views.partnership_list, name="partnership_list"),
-    path("iop/nytt/", views.partnership_create, name="partnership_create"),
-    path("iop/<int:pk>/", views.partnership_detail, name="partnership_detail"),
-    path("iop/<int:pk>/andra/", views.partnership_update, name="partnership_update"),
     path("iop/<int:pk>/arkivera/", views.partnership_archive, name="partnership_archive"),
     path("iop/<int:pk>/uppfoljning/ny/", views.follow_up_create, name="follow_up_create"),
 ]

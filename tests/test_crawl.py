@@ -153,12 +153,12 @@ def rich_cast(cast):
         feedback_due=datetime.date(2026, 3, 5),
     )
     # (b) The IOP's steering group, a forum of ASF; its parties sit in it.
-    steering_group = Forum(name="Styrgrupp IOP Värmestugor", kind="steering_group")
+    steering_group = Forum(
+        name="Styrgrupp IOP Värmestugor", kind="steering_group", steers=cast.partnership
+    )
     steering_group.owner = cast.asf
     steering_group.save()
     steering_group.members.add(cast.org, cast.other_org)
-    cast.partnership.steering_group = steering_group
-    cast.partnership.save()
     # (c) A second party: the representative of the first does not see the second.
     cast.partnership.parties.add(cast.other_org)
     FollowUp.objects.create(

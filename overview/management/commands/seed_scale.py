@@ -2,9 +2,10 @@
 
 It writes into every app (bodies and users, organisations and agreements, forums and
 meetings, grants and payments, and their change history), so like `load_demo` it is a
-composition root and lives beside it. Unlike `load_demo` it makes no attempt to be
-idempotent: it refuses a database that already holds data unless told otherwise
-(`--allow-existing`, alias `--force`), and then adds new municipalities beside what is there.
+composition root and lives beside it in `overview`, the top layer, which may know every
+app. Unlike `load_demo` it makes no attempt to be idempotent: it refuses a database that
+already holds data unless told otherwise (`--allow-existing`, alias `--force`), and then
+adds new municipalities beside what is there.
 
 Everything is written with bulk operations in one transaction, and every value is drawn
 from `random.Random(--seed)` relative to `--today`, so the same options give the same data.
@@ -821,7 +822,7 @@ class Seeder:
     def partnerships(self, count):
         rng = self.rng
         steering = [f for f in self.forum_list if f.kind == Forum.Kind.STEERING_GROUP]
-        rows, parties, previous = [], [], None
+        rows, parties, previous, wants_steering = [], [], None, []
         for number in range(count):
             pair = rng.randrange(len(self.committees))
             committee, administration = self.committees[pair], self.administrations[pair]
@@ -839,6 +840,8 @@ class Seeder:
             end = start + relativedelta(years=rng.randint(1, 4)) - datetime.timedelta(days=1)
             notice = rng.choice((3, 6, 12))
             activity = rng.choice(THEMES)
+            if steering and rng.random() < 0.3:
+                wants_steering.append(number)
             partnership = Partnership(
                 title=f"IOP {activity} {rng.choice(PLACES)} {number + 1}",
                 case_number=f"{BODIES[pair][1]}-{start.year}-{rng.randint(100, 19999)}",
@@ -853,7 +856,6 @@ class Seeder:
                 last_notice_date=end - relativedelta(months=notice),
                 extension_option=rng.random() < 0.5,
                 state_aid=rng.choice(list(Partnership.StateAid.values)),
-                steering_group=rng.choice(steering) if steering and rng.random() < 0.3 else None,
                 renews=renews,
                 archived_at=self.moment(end + datetime.timedelta(days=400))
                 if end + datetime.timedelta(days=400) < self.today and rng.random() < 0.1
@@ -880,6 +882,11 @@ class Seeder:
         ]
         for batch in chunks(party_rows):
             through.objects.bulk_create(batch)
+        # A steering group steers one agreement: as many as there are free forums.
+        free = rng.sample(steering, len(steering))
+        for forum, index in zip(free, wants_steering, strict=False):
+            forum.steers_id = created[index].pk
+        Forum.objects.bulk_update(free, ["steers"], batch_size=BATCH)
         records = self.history(
             Partnership,
             created,
