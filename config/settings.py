@@ -59,7 +59,8 @@ def sqlite_database(name):
     Write-ahead logging lets reads go on during a write; every transaction takes the write
     lock when it begins (IMMEDIATE), so two requests never deadlock upgrading a read lock;
     and a request waits up to 20 s for the lock (the busy timeout) rather than failing
-    with "database is locked" when others log in or save at the same moment.
+    with "database is locked" when others log in or save at the same moment. Only requests
+    that may write open a transaction; GET and HEAD read in autocommit and never queue.
     """
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -69,8 +70,10 @@ def sqlite_database(name):
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
-        # Every request is one transaction: a multi-row write lands whole or not at all.
-        "ATOMIC_REQUESTS": True,
+        # Every request that may write is one transaction, so a multi-row write lands whole
+        # or not at all; GET and HEAD read without the write lock
+        # (municipality.middleware.WritesInOneTransactionMiddleware).
+        "ATOMIC_REQUESTS": False,
         # Tests use a file too, so several connections lock as they do in production.
         "TEST": {"NAME": str(VAR_DIR / "test_samverkan.sqlite3")},
     }
@@ -166,6 +169,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout response.
     "axes.middleware.AxesMiddleware",
+    # After every other process_view: it calls the view itself, inside its transaction.
+    "municipality.middleware.WritesInOneTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

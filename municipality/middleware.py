@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -83,3 +84,33 @@ class NoStoreMiddleware:
         if "Cache-Control" not in response and (logged_in or "Content-Disposition" in response):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class WritesInOneTransactionMiddleware:
+    """Each request that may write runs its view in one transaction, as ATOMIC_REQUESTS
+    would; GET and HEAD do not.
+
+    On SQLite every transaction takes the write lock when it begins (`transaction_mode`
+    IMMEDIATE, so writers never deadlock), so ATOMIC_REQUESTS would make every reader
+    queue behind every writer and each other. Readers run in autocommit instead, and WAL
+    lets them read while a write goes on. A view that writes on a GET opens its own
+    `transaction.atomic()`. Where the database has ATOMIC_REQUESTS (PostgreSQL), Django
+    already wraps every view and this does nothing. Last in MIDDLEWARE, so that every other
+    middleware's process_view (CSRF among them) has run first.
+    """
+
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.SAFE_METHODS or connection.settings_dict["ATOMIC_REQUESTS"]:
+            return None
+        if getattr(view_func, "_non_atomic_requests", set()):
+            return None
+        with transaction.atomic():
+            return view_func(request, *view_args, **view_kwargs)

@@ -192,7 +192,11 @@ def test_sqlite_by_url_gets_the_same_settings_as_the_default(tmp_path):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    assert default["ATOMIC_REQUESTS"] is True
+    # Writes get their transaction from WritesInOneTransactionMiddleware; reads none.
+    assert default["ATOMIC_REQUESTS"] is False
+    assert resolved("MIDDLEWARE")["MIDDLEWARE"][-1] == (
+        "municipality.middleware.WritesInOneTransactionMiddleware"
+    )
 
 
 def test_sqlite_url_options_win(tmp_path):
