@@ -400,6 +400,10 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["organisation__name"]
+        indexes = [
+            # An organisation's meetings, from the index alone: its feed and its page.
+            models.Index(fields=["organisation", "meeting"], name="invitation_org_meeting"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "organisation"], name="invitation_once_per_meeting"
@@ -678,22 +682,36 @@ class CalendarFeed(models.Model):
     def subject(self):
         return self.organisation or self.forum or self.body or self.owner
 
-    def meetings(self):
-        """What the feed shows; an organisation's feed only its own forums and invitations."""
+    # What a feed covers: a year back (last year's meetings stay in the calendar) and two
+    # years ahead (what is planned). A client replaces its copy with each poll, so a
+    # meeting outside the window simply leaves the subscribed calendar.
+    WINDOW_BACK = datetime.timedelta(days=365)
+    WINDOW_AHEAD = datetime.timedelta(days=2 * 365)
+
+    def window(self, now=None):
+        now = now or timezone.now()
+        return now - self.WINDOW_BACK, now + self.WINDOW_AHEAD
+
+    def meetings(self, now=None):
+        """What the feed shows, within its window; an organisation's feed only its own
+        forums and invitations. Each of those two paths is an indexed id subquery (the
+        forums it is a member of, the meetings it is invited to), not an OR across two
+        joins."""
         meetings = Meeting.objects.all()
         if self.kind == self.Kind.ORGANISATION:
+            invited = Invitation.objects.filter(organisation_id=self.organisation_id)
             meetings = meetings.filter(
-                Q(forum__members=self.organisation_id)
-                | Q(invitations__organisation=self.organisation_id)
+                Q(forum_id__in=forums_of_members([self.organisation_id]))
+                | Q(pk__in=invited.values("meeting_id"))
             )
-            meetings = Meeting.objects.filter(pk__in=meetings.values("pk"))
         elif self.kind == self.Kind.FORUM:
             meetings = meetings.filter(forum=self.forum_id)
         elif self.kind == self.Kind.BODY:
             meetings = meetings.filter(owned_by([self.body_id], prefix="forum__"))
         else:
             meetings = Meeting.objects.mine(self.owner)
-        return meetings.current()
+        first, last = self.window(now)
+        return meetings.current().filter(start__gte=first, start__lt=last)
 
 
 class CalendarMessage(models.Model):

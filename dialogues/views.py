@@ -464,7 +464,6 @@ def structures_workbook(request):
 
 # Calendars ------------------------------------------------------------------------------
 
-FEED_WINDOW = datetime.timedelta(days=90)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -495,7 +494,7 @@ def calendar_feed(request, token):
     )
     if feed is None or not feeds.holder_may_keep(feed):
         raise Http404
-    meetings = feed.meetings().filter(start__gte=timezone.now() - FEED_WINDOW)
+    meetings = feed.meetings()
     state = meetings.aggregate(
         count=Count("pk"), ids=Sum("pk"), sequences=Sum("sequence"), changed=Max("updated_at")
     )

@@ -221,24 +221,22 @@ def test_organisation_feed_holds_only_its_forums_and_invitations(client, cast, s
     assert other_forum_meeting.calendar_uid not in uids
 
 
-def test_feed_covers_ninety_days_back_and_keeps_cancelled_meetings(client, cast):
+def test_feed_covers_a_year_back_two_ahead_and_keeps_cancelled_meetings(client, cast):
     now = timezone.now()
-    old = Meeting.objects.create(
-        forum=cast.asf_forum, title="Gammal", start=now - datetime.timedelta(days=91)
-    )
-    recent = Meeting.objects.create(
-        forum=cast.asf_forum, title="Nyss", start=now - datetime.timedelta(days=89)
-    )
-    cancelled = Meeting.objects.create(
-        forum=cast.asf_forum,
-        title="Inställd",
-        start=now + datetime.timedelta(days=10),
-        status=Meeting.Status.CANCELLED,
-    )
+    days = datetime.timedelta(days=1)
+
+    def meeting(title, start, **fields):
+        return Meeting.objects.create(forum=cast.asf_forum, title=title, start=start, **fields)
+
+    too_old = meeting("Gammal", now - 366 * days)
+    last_year = meeting("I fjol", now - 364 * days)
+    planned = meeting("Planerad", now + 729 * days)
+    too_far = meeting("Långt fram", now + 731 * days)
+    cancelled = meeting("Inställd", now + 10 * days, status=Meeting.Status.CANCELLED)
     feed = feed_for("body", cast.asf, cast.staff)
     found = events(get_feed(client, feed).content)
-    assert old.calendar_uid not in found
-    assert recent.calendar_uid in found
+    assert too_old.calendar_uid not in found and too_far.calendar_uid not in found
+    assert last_year.calendar_uid in found and planned.calendar_uid in found
     assert str(found[cancelled.calendar_uid]["status"]) == "CANCELLED"
 
 
