@@ -129,9 +129,13 @@ def measure_feed(feed, repeat, client=None):
     with connection.execute_wrapper(count):
         assert client.get(url).status_code == 200
     ours, response = best_of(repeat, lambda: client.get(url))
-    not_modified, _ = best_of(
-        repeat, lambda: client.get(url, headers={"if-none-match": response["ETag"]})
-    )
+    unchanged = {"if-none-match": response["ETag"]}
+    not_modified_queries = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *rest: not_modified_queries.append(sql) or execute(sql, *rest)
+    ):
+        assert client.get(url, headers=unchanged).status_code == 304
+    not_modified, _ = best_of(repeat, lambda: client.get(url, headers=unchanged))
     rows = list(
         feed.meetings()
         .order_by("start")
@@ -146,6 +150,7 @@ def measure_feed(feed, repeat, client=None):
         "floor_seconds": floor,
         "not_modified_seconds": not_modified,
         "queries": len(queries),
+        "not_modified_queries": len(not_modified_queries),
         "bytes": len(response.content),
         "floor_bytes": len(floor_bytes),
     }
