@@ -34,10 +34,12 @@ test: install browser
 fuzz: install
 	FUZZ_PROFILE=explore $(VENV)/bin/pytest -n 2 tests/test_fuzz.py
 
-# Pages at demo size and at scale size, the feed and the workbook against their floors:
-# one table (SQLite; PostgreSQL when DATABASE_URL is set). Never part of `make test`.
+# Pages at demo size and at scale size, the feeds and the workbook against their floors:
+# one table (SQLite; PostgreSQL when DATABASE_URL is set); then 16 readers at once, with
+# and without a writer. Never part of `make test`.
 bench: install
 	$(PY) benchmarks/pages.py $(BENCH_ARGS)
+	$(PY) benchmarks/concurrent_readers.py
 
 # The browser tests drive Debian's Chromium and the workbook tests recalculate in
 # LibreOffice; install them when we may.
