@@ -345,19 +345,26 @@ def _change_rows(grants, changes_from, changes_to):
         datetime.datetime.combine(changes_to + datetime.timedelta(days=1), datetime.time())
     )
     start = timezone.make_aware(datetime.datetime.combine(changes_from, datetime.time()))
+    # (kind, records, what their names are made of): each source is one query for its
+    # records in the period (and the one before each object's first change in it).
+    named_by_grant = ("grant__scheme", "grant__organisation")
     sources = [
-        ("Bidrag", Grant.history.filter(id__in=grant_ids)),
-        ("Utbetalning", Payment.history.filter(grant_id__in=grant_ids)),
-        ("Återrapportering", GrantReport.history.filter(grant_id__in=grant_ids)),
-        ("Bidragsform", GrantScheme.history.filter(id__in=scheme_ids)),
-        ("Bidragsnivå", GrantLevel.history.filter(scheme_id__in=scheme_ids)),
-        ("Betalkonto", PaymentAccount.history.filter(organisation_id__in=organisation_ids)),
+        ("Bidrag", Grant.history.filter(id__in=grant_ids), ()),
+        ("Utbetalning", Payment.history.filter(grant_id__in=grant_ids), named_by_grant),
+        ("Återrapportering", GrantReport.history.filter(grant_id__in=grant_ids), named_by_grant),
+        ("Bidragsform", GrantScheme.history.filter(id__in=scheme_ids), ()),
+        ("Bidragsnivå", GrantLevel.history.filter(scheme_id__in=scheme_ids), ()),
+        (
+            "Betalkonto",
+            PaymentAccount.history.filter(organisation_id__in=organisation_ids),
+            (),
+        ),
     ]
     found = []
-    for kind, records in sources:
-        for entry in history.entries(records.filter(history_date__lt=until)):
-            if entry.when < start:
-                continue
+    for kind, records, select in sources:
+        for entry in history.entries(
+            records.filter(history_date__lt=until), since=start, select=select
+        ):
             who = str(entry.who) if entry.who else "systemet"
             when = timezone.localtime(entry.when).replace(tzinfo=None)
             for change in entry.changes or [None]:

@@ -10,6 +10,7 @@ one change.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -103,28 +104,75 @@ def _merge(entry, changes):
                 entry.changes.remove(earlier)
 
 
+def as_it_was(record):
+    """The object as the record saw it, with the related objects read with the record, so
+    naming it (`str`) asks nothing more of the database. (simple-history's
+    `record.instance` reads the fields history leaves out from the live row: a query per
+    record.)"""
+    model = record.instance_type
+    kept = {f.attname for f in record._meta.fields}
+    instance = model(
+        **{
+            f.attname: getattr(record, f.attname)
+            for f in model._meta.concrete_fields
+            if f.attname in kept
+        }
+    )
+    instance._state.adding = False
+    instance._state.fields_cache.update(record._state.fields_cache)
+    return instance
+
+
+def in_period(history, since):
+    """The records from `since` on, and for each object they change the one record just
+    before `since`, to tell what the first change in the period changed: the period is
+    filtered in SQL (history_date is indexed), however long the history before it."""
+    model = history.model
+    last_before = (
+        model.objects.filter(id=OuterRef("id"), history_date__lt=since)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    changed = history.filter(history_date__gte=since)
+    bases = (
+        model.objects.filter(id__in=changed.values("id"), history_date__lt=since)
+        .annotate(last_before=Subquery(last_before))
+        .filter(history_id=F("last_before"))
+        .values("history_id")
+    )
+    return history.filter(Q(history_date__gte=since) | Q(history_id__in=bases))
+
+
 def entries(
     history,
-    title=lambda record: str(record.instance),
+    title=lambda record: str(as_it_was(record)),
     masked=lambda record: (),
     mask="",
     known=(),
+    since=None,
+    select=(),
 ):
     """Newest first: who did what and when, with old → new for each field changed.
 
     `history` is a queryset of historical records (possibly of several objects of one
     model); `title` names the object each record is about; the fields `masked` names for a
     record show `mask` instead of their values (protected personal data). Objects the
-    records refer to are read with the records, and `known` ones (the page's own object)
-    not at all.
+    records refer to are read with the records (and `select` names further ones, such as
+    what those objects' names are made of), and `known` ones (the page's own object) not at
+    all. With `since`, only changes from then on are told. The queries are a fixed few
+    however many records there are: one for the records, one per set field.
     """
     kept = {f.attname for f in history.model._meta.fields}
     tracked = [
         f for f in history.model.instance_type._meta.fields if f.name != "id" and f.attname in kept
     ]
     related = [f.name for f in tracked if f.is_relation and not f.many_to_many]
+    if since is not None:
+        history = in_period(history, since)
     records = list(
-        history.select_related("history_user", *related).order_by("history_date", "history_id")
+        history.select_related("history_user", *related, *select).order_by(
+            "history_date", "history_id"
+        )
     )
     names = {(type(obj), obj.pk): str(obj) for obj in known}
     m2m_fields = list(getattr(history.model, "_history_m2m_fields", ()))
@@ -164,6 +212,8 @@ def entries(
                 )
             )
         previous[record.id] = record
+        if since is not None and record.history_date < since:
+            continue  # what the period's first change is told against, not a change in it
         last = latest.get(record.id)
         if (
             last is not None
