@@ -146,6 +146,8 @@ INSTALLED_APPS = [
     "rules",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "partners",
     "dialogues",
     "grants",
@@ -235,6 +237,13 @@ AXES_VERBOSE = False  # no banner on every command; failures are still logged
 # and was sent invitations and feedback this many years back.
 PERSONAL_DATA_CONTACT_YEARS = envint("PERSONAL_DATA_CONTACT_YEARS", 2, minimum=1)
 PERSONAL_DATA_ATTENDANCE_YEARS = envint("PERSONAL_DATA_ATTENDANCE_YEARS", 5, minimum=1)
+
+# Long exports are prepared in the background by `manage.py db_worker` (django-tasks with
+# its database backend: no broker). A file is kept EXPORT_RETENTION_DAYS, then removed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", 7, minimum=1)
+# A workbook of at most this many grants is answered at once; a larger one in the background.
+EXPORT_DIRECT_MAX_GRANTS = envint("EXPORT_DIRECT_MAX_GRANTS", 2000, minimum=0)
 # How many reverse proxies in front append the client's address to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 

@@ -7,4 +7,4 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from grants import menu, rules  # noqa: F401 - registers its menu entry and rules
+        from grants import exports, menu, rules  # noqa: F401 - its export, menu entry, rules

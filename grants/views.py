@@ -1,18 +1,18 @@
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants import workbook
-from grants.filters import GrantFilter
+from grants import exports as grant_exports
 from grants.forms import (
     AccountChangeForm,
     GrantForm,
@@ -35,7 +35,7 @@ from grants.models import (
     record_payment,
 )
 from grants.tables import GrantTable
-from municipality import access, history, inputs, lists
+from municipality import access, exports, history, inputs, lists
 from municipality.models import Body
 from municipality.money import format_kronor
 from partners.models import Organisation
@@ -53,13 +53,7 @@ def form_page(request, form, heading, cancel_url, **context):
 
 
 def filtered(request):
-    scope = access.scope_for(request.user)
-    return GrantFilter(
-        request.GET,
-        queryset=Grant.objects.visible_to(request.user).for_list(),
-        user=request.user,
-        municipality_id=scope.municipality_id,
-    )
+    return grant_exports.grant_filter(request.user, request.GET)
 
 
 # Grants ---------------------------------------------------------------------------------
@@ -80,6 +74,7 @@ def grant_list(request):
             "totals": totals,
             "may_create": access.allows(request.user, "create_grant"),
             "may_download": access.allows(request.user, "download_grant_workbook"),
+            "direct_max": settings.EXPORT_DIRECT_MAX_GRANTS,
             "may_read_reports": access.allows(request.user, "read_municipality_reports"),
             "workbook_form": WorkbookForm(),
         },
@@ -240,25 +235,30 @@ def report_edit(request, pk):
 
 
 def grant_workbook(request):
-    """The auditor's workbook for the list's filter, written to a temporary file and
-    streamed, so a large selection never sits in memory."""
+    """The auditor's workbook for the list's filter. A selection of at most
+    EXPORT_DIRECT_MAX_GRANTS grants is written to a temporary file and streamed at once;
+    a larger one is prepared in the background (grants.exports), where the user follows
+    its progress: asked for by POST, or offered so by a GET."""
     access.require(request.user, "download_grant_workbook")
-    filterset = filtered(request)
-    options = WorkbookForm(request.GET)
-    chosen = options.cleaned_data if options.is_valid() else {}
+    data = request.POST if request.method == "POST" else request.GET
+    filterset = grant_exports.grant_filter(request.user, data)
+    if filterset.qs.count() > settings.EXPORT_DIRECT_MAX_GRANTS:
+        if request.method != "POST":
+            return render(
+                request,
+                "grants/workbook_background.html",
+                {"query": QueryDict(grant_exports.query_of(data)), "count": filterset.qs.count()},
+            )
+        export = exports.start(
+            request.user,
+            grant_exports.KIND,
+            {"query": grant_exports.query_of(data)},
+            filterset.describe(),
+        )
+        return redirect("export_detail", export.pk)
     output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    written = workbook.write(
-        filterset.qs,
-        output,
-        user=request.user,
-        filters=filterset.describe(),
-        sample_size=chosen.get("sample_size") if chosen.get("sample_size") is not None else 10,
-        seed=chosen.get("seed"),
-        changes_from=chosen.get("changes_from"),
-        changes_to=chosen.get("changes_to"),
-    )
+    name, _seed = grant_exports.write(request.user, data, output)
     output.seek(0)
-    name = f"bidrag-{timezone.localdate().isoformat()}-fro-{written['seed']}.xlsx"
     return FileResponse(output, as_attachment=True, filename=name, content_type=XLSX)
 
 

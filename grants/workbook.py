@@ -128,9 +128,13 @@ def write(
     changes_from=None,
     changes_to=None,
     now=None,
+    progress=None,
 ):
     """Write the workbook for `grants` to the binary file `output`; return what was
-    written (rows per sheet, the sample's seed) for the caller to show or log."""
+    written (rows per sheet, the sample's seed) for the caller to show or log.
+
+    `progress` (municipality.exports.Progress), when the workbook is prepared in the
+    background, is told each sheet with its rows to write, and each row written."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     changes_to = changes_to or today
@@ -139,26 +143,40 @@ def write(
     grants = grants.order_by()
     payments = Payment.objects.filter(grant__in=grants.values("pk"))
 
+    def told(sheet, rows, total):
+        if progress is None:
+            return rows
+        progress.sheet(sheet, total() if callable(total) else total)
+        return progress.rows(rows)
+
     book = Book()
     summary = book.sheet("Sammanställning", widths=SUMMARY_WIDTHS, freeze="A3")
     counts = {}
-    counts[DECISION_SHEET] = book.table(DECISION_SHEET, DECISIONS, _decision_rows(grants))
-    counts[PAYMENT_SHEET] = book.table(PAYMENT_SHEET, PAYMENTS, _payment_rows(payments))
+    counts[DECISION_SHEET] = book.table(
+        DECISION_SHEET, DECISIONS, told(DECISION_SHEET, _decision_rows(grants), grants.count)
+    )
+    counts[PAYMENT_SHEET] = book.table(
+        PAYMENT_SHEET, PAYMENTS, told(PAYMENT_SHEET, _payment_rows(payments), payments.count)
+    )
+    reports = GrantReport.objects.filter(grant__in=grants.values("pk"))
     counts["Återrapportering"] = book.table(
-        "Återrapportering", REPORTS, _report_rows(grants, today)
+        "Återrapportering",
+        REPORTS,
+        told("Återrapportering", _report_rows(grants, today), reports.count),
     )
     sampled, population = _sample(grants, sample_size or 0, seed)
     counts["Stickprov"] = book.table(
         "Stickprov",
         SAMPLE,
-        _sample_rows(grants, sampled),
+        told("Stickprov", _sample_rows(grants, sampled), len(sampled)),
         title=(
             f"Stickprov: {len(sampled)} av {population} bidrag, dragna med frö {seed}. "
             "Ange samma frö och samma filter vid ett nytt uttag för att dra samma urval."
         ),
     )
+    changes = _change_rows(grants, changes_from, changes_to)
     counts["Ändringshistorik"] = book.table(
-        "Ändringshistorik", CHANGES, _change_rows(grants, changes_from, changes_to)
+        "Ändringshistorik", CHANGES, told("Ändringshistorik", changes, len(changes))
     )
     counts["Sammanställning"] = _summary(summary, grants, payments)
     _about(

@@ -10,7 +10,7 @@ class MunicipalityConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
-        from municipality import personal_data, user_import  # noqa: F401 - its gallring
+        from municipality import exports, personal_data, user_import  # noqa: F401 - gallring, rules
 
         pre_delete.connect(
             personal_data.scrub_before_delete,

@@ -405,3 +405,70 @@ class UserImport(models.Model):
     def is_intact(self):
         """The stored bytes are still the ones uploaded and previewed."""
         return hashlib.sha256(bytes(self.data)).hexdigest() == self.digest
+
+
+class ExportQuerySet(models.QuerySet):
+    def without_file(self):
+        """For lists: everything but the file itself."""
+        return self.defer("data")
+
+
+class Export(models.Model):
+    """A file prepared in the background (municipality.exports) for the user who asked
+    for it: what was asked (kind, filter), how far the worker has come, and the file,
+    kept until the retention period ends."""
+
+    # The file holds what the user may read in the register (grants, payments and their
+    # signatories), as the download would.
+    personal_data = {
+        "user": "user_link",
+        "title": None,
+        "sheet": None,
+        "file_name": None,
+        "error": None,
+        "data": "official_record",
+    }
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        RUNNING = "running", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+        REMOVED = "removed", _("removed")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="exports", verbose_name=_("asked by")
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("what"), max_length=200)
+    params = models.JSONField(_("what was asked for"), default=dict)
+    filters = models.JSONField(_("filter"), default=list)
+    status = models.CharField(
+        _("state"), max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    sheet = models.CharField(_("being written"), max_length=100, blank=True)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    total = models.PositiveIntegerField(_("rows to write"), default=0)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    data = models.BinaryField(_("file"), null=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    seed = models.BigIntegerField(_("sample seed"), null=True, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="export_user_created"),
+            models.Index(fields=["status", "finished_at"], name="export_status_finished"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"

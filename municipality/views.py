@@ -1,8 +1,11 @@
+import io
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -12,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from municipality import (
     access,
+    exports,
     invitations,
     lists,
     personal_data,
@@ -21,7 +25,7 @@ from municipality import (
 )
 from municipality.filters import UserFilter
 from municipality.forms import UserImportForm
-from municipality.models import Body, PrivacyNotice, RetentionRun, User, UserImport
+from municipality.models import Body, Export, PrivacyNotice, RetentionRun, User, UserImport
 from municipality.tables import UserTable
 
 PER_PAGE = 50
@@ -224,3 +228,52 @@ def user_import_template(request):
     response = HttpResponse(user_import.template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="inbjudan-anvandare-mall.xlsx"'
     return response
+
+
+# Exports prepared in the background (municipality.exports) --------------------------------
+
+
+def _export_for(request, pk, **extra):
+    """The user's own export, while they may still take it: 404 for anyone else."""
+    export = get_object_or_404(Export.objects.without_file(), pk=pk, **extra)
+    if not access.allows(request.user, "take_export", export):
+        raise Http404
+    return export
+
+
+def export_list(request):
+    """Mina uttag: every export the user asked for, with its filter, time, size and state."""
+    listed = [
+        (export, *exports.shown(export))
+        for export in Export.objects.without_file().filter(user=request.user)[:200]
+    ]
+    return render(
+        request,
+        "municipality/export_list.html",
+        {"exports": listed, "days": settings.EXPORT_RETENTION_DAYS},
+    )
+
+
+def export_detail(request, pk):
+    """One export's progress; its poller asks for the same page as JSON."""
+    export = _export_for(request, pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(exports.status(export))
+    state, message = exports.shown(export)
+    return render(
+        request,
+        "municipality/export_detail.html",
+        {"export": export, "state": state, "message": message},
+    )
+
+
+def export_download(request, pk):
+    export = _export_for(request, pk, status=Export.Status.READY)
+    data = Export.objects.filter(pk=export.pk).values_list("data", flat=True).get()
+    content_type = exports.KINDS[export.kind].content_type
+    return FileResponse(
+        io.BytesIO(bytes(data)),
+        as_attachment=True,
+        filename=export.file_name,
+        content_type=content_type,
+    )

@@ -135,8 +135,31 @@ def user_list_upload(cast):
     )
 
 
+def auditors_export(cast):
+    """A workbook the cast's auditor had prepared in the background, ready."""
+    from municipality.models import Export
+
+    export = Export.objects.create(
+        user=cast.auditor,
+        kind="grant_workbook",
+        title="Arbetsbok",
+        status=Export.Status.READY,
+        file_name="bidrag.xlsx",
+        data=b"PK",
+        size=2,
+    )
+    return {"pk": export.pk}
+
+
+def only_the_auditor():
+    return {**same_for(NOT_FOUND), "auditor": PAGE}
+
+
 # url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
 EXPECTED = {
+    "export_list": (None, same_for(PAGE)),
+    "export_detail": (auditors_export, only_the_auditor()),
+    "export_download": (auditors_export, only_the_auditor()),
     "home": (None, same_for(PAGE)),
     "body_list": (None, same_for(PAGE)),
     "user_list": (None, {**same_for(FORBIDDEN), "admin": PAGE}),

@@ -213,6 +213,7 @@ def test_gallring_thins_out_old_personal_data_and_logs_counts_only(client, cast,
 
     later = datetime.date(2026 + 6, 6, 1)  # the meeting was 2026-03-12; org archived now
     assert personal_data.gallra(today=later, dry_run=True) == {
+        "exports": 0,
         "contact_persons": 1,
         "reminder_recipients": 1,
         "meeting_participants": 1,

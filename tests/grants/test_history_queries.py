@@ -51,9 +51,7 @@ def test_the_workbook_asks_the_same_few_queries_however_long_the_history(cast, b
     small, small_book = workbook_queries(cast)
     more_history(cast, book, 25)
     large, large_book = workbook_queries(cast)
-    assert len(table(large_book["Ändringshistorik"])) > len(
-        table(small_book["Ändringshistorik"])
-    )
+    assert len(table(large_book["Ändringshistorik"])) > len(table(small_book["Ändringshistorik"]))
     assert large == small
     assert large <= 40, f"{large} queries"
 
