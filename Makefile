@@ -20,10 +20,13 @@ venv-fallback:
 
 install: $(INSTALLED)
 
+# The web server and one background worker (long exports), stopped together.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Samverkansregistret: http://127.0.0.1:$(PORT)/"
+	@echo "Samverkansregistret: http://127.0.0.1:$(PORT)/ (with a background worker for long exports)"
+	@DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install browser
