@@ -60,16 +60,19 @@ class GrantFilter(django_filters.FilterSet):
         """The status follows from payments and reports: figured for every grant here."""
         return queryset.with_figures().filter(status=value)
 
-    def describe(self):
-        """The filter in words, for the workbook's "Om uttaget" sheet."""
-        nothing = [(str(_("Filter")), str(_("none")))]
+    def chosen(self):
+        """(label, value) of each filter set, in words."""
         if not self.is_bound or not self.form.is_valid():
-            return nothing
+            return []
         return [
             (str(self.filters[name].label), str(_("yes")) if value is True else str(value))
             for name, value in self.form.cleaned_data.items()
             if value not in (None, "", False)
-        ] or nothing
+        ]
+
+    def describe(self):
+        """The filter in words, for the workbook's "Om uttaget" sheet."""
+        return self.chosen() or [(str(_("Filter")), str(_("none")))]
 
     def filter_mine(self, queryset, name, value):
         if not value:

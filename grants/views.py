@@ -253,7 +253,7 @@ def grant_workbook(request):
             request.user,
             grant_exports.KIND,
             {"query": grant_exports.query_of(data)},
-            filterset.describe(),
+            filterset.chosen(),
         )
         return redirect("export_detail", export.pk)
     output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
