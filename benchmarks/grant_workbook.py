@@ -92,6 +92,94 @@ def build(count):
     )
 
 
+HISTORY_FROM = datetime.date(2000, 1, 1)  # "all of it": the whole change history
+
+
+def measure_all(kind, output):
+    """On a seed_scale database: the auditor's workbook of every grant with the whole
+    change history (ours: from the queryset, database included; raw: openpyxl writing
+    the same sheets, rows and columns, prepared beforehand). Seconds, peak memory, and
+    for ours the SQL queries."""
+    from django.db import connection
+
+    from grants import workbook
+    from grants.models import Grant, GrantReport, Payment
+    from municipality.models import User
+
+    user = User.objects.filter(username__startswith="revisor.").order_by("pk").first()
+    grants = Grant.objects.visible_to(user).order_by()
+    today = datetime.date.today()
+    queries = []
+    if kind == "ours":
+        began = time.perf_counter()
+        with (
+            connection.execute_wrapper(
+                lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+            ),
+            open(output, "wb") as file,
+        ):
+            workbook.write(
+                grants, file, user=user, sample_size=100, seed=1, changes_from=HISTORY_FROM
+            )
+    else:
+        payments = Payment.objects.filter(grant__in=grants.values("pk"))
+        sampled, _population = workbook._sample(grants, 100, 1)
+        sheets = [
+            ("Beslut", workbook.DECISIONS, list(workbook._decision_rows(grants))),
+            ("Utbetalningar", workbook.PAYMENTS, list(workbook._payment_rows(payments))),
+            ("Återrapportering", workbook.REPORTS, list(workbook._report_rows(grants, today))),
+            ("Stickprov", workbook.SAMPLE, list(workbook._sample_rows(grants, sampled))),
+            (
+                "Ändringshistorik",
+                workbook.CHANGES,
+                list(workbook._change_rows(grants, HISTORY_FROM, today)[0]),
+            ),
+        ]
+        assert GrantReport.objects.exists()
+        gc.freeze()
+        began = time.perf_counter()
+        raw_sheets(sheets, output)
+    return {
+        "seconds": time.perf_counter() - began,
+        "peak_mib": peak_mib(),
+        "bytes": os.path.getsize(output),
+        "queries": len(queries),
+    }
+
+
+def raw_sheets(sheets, output):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from municipality.spreadsheet import FORMATS
+
+    book = Workbook(write_only=True)
+    for name, columns, rows in sheets:
+        sheet = book.create_sheet(name)
+        sheet.append([column.header for column in columns])
+        formats = [FORMATS.get(column.kind) for column in columns]
+        for row in rows:
+            cells = []
+            for value, number_format in zip(row, formats, strict=True):
+                if number_format is None or value is None:
+                    cells.append(value)
+                else:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = number_format
+                    cells.append(cell)
+            sheet.append(cells)
+    book.save(output)
+
+
+def all_grants(database_url):
+    """Ours and raw on an existing (seed_scale) database, each in its own process."""
+    workdir = tempfile.mkdtemp(prefix="samverkan-bench-")
+    try:
+        return {kind: child(f"all-{kind}", 0, database_url, workdir) for kind in ("raw", "ours")}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def selection(limit):
     from grants.models import Grant
 
@@ -282,7 +370,10 @@ def main():
     if args.measure:
         setup(args.db, args.workdir)
         output = Path(args.workdir) / f"{args.measure}-{args.limit}.xlsx"
-        print(json.dumps(measure(args.measure, args.limit, output)))
+        if args.measure.startswith("all-"):
+            print(json.dumps(measure_all(args.measure.removeprefix("all-"), output)))
+        else:
+            print(json.dumps(measure(args.measure, args.limit, output)))
         return
     figures = run(args.grants)
     if args.json:

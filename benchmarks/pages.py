@@ -36,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+import grant_workbook  # noqa: E402
 import throwaway  # noqa: E402
 
 # A demo-sized municipality (about what load_demo makes, a little fuller so every page has
@@ -267,7 +268,7 @@ def collect_static(static_root):
     )
 
 
-def run_size(name, sizes, repeat, static_root, keep):
+def run_size(name, sizes, repeat, static_root, keep, with_workbook=True):
     with throwaway.database(name, keep_dir=keep) as url:
         env = throwaway.settings_environment(url, static_root)
         args = [sys.executable, __file__, "--child", json.dumps(sizes), "--repeat", str(repeat)]
@@ -277,7 +278,11 @@ def run_size(name, sizes, repeat, static_root, keep):
         if result.returncode != 0:
             sys.stderr.write(result.stdout + result.stderr)
             raise SystemExit(f"The {name} run failed.")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        if with_workbook:
+            print(f"{name}: the workbook of all grants, history included …", file=sys.stderr)
+            figures["all_grants"] = grant_workbook.all_grants(url)
+        return figures
 
 
 def run_workbook(grants):
@@ -346,6 +351,26 @@ def table(demo, scale, workbook, args, seconds):
         lines.append(f"| {kind} feed / plain icalendar | {cells[0]} | {cells[1]} |")
         ratio = figures[1]["not_modified_seconds"] / figures[0]["not_modified_seconds"]
         lines.append(f"| {kind} feed, 304 scale / demo | ×{ratio:.2f} | |")
+    if "all_grants" in scale:
+        lines.append("")
+        lines.append(
+            "| workbook of all grants, whole change history | demo | scale | scale / demo |"
+        )
+        lines.append("|---|---:|---:|---:|")
+        small, large = demo["all_grants"], scale["all_grants"]
+        for key, label, unit in (
+            ("queries", "ours: SQL queries", "{:,}"),
+            ("seconds", "ours, database included: s", "{:.2f}"),
+            ("peak_mib", "ours: peak MiB", "{:.0f}"),
+            ("bytes", "ours: bytes", "{:,}"),
+        ):
+            a, b = small["ours"][key], large["ours"][key]
+            ratio = f"×{b / a:.2f}" if a else ""
+            lines.append(f"| {label} | {unit.format(a)} | {unit.format(b)} | {ratio} |")
+        a, b = small["raw"]["seconds"], large["raw"]["seconds"]
+        lines.append(f"| raw openpyxl, same sheets and rows: s | {a:.2f} | {b:.2f} | |")
+        cells = [f"×{run['ours']['seconds'] / run['raw']['seconds']:.2f}" for run in (small, large)]
+        lines.append(f"| ours / raw openpyxl | {cells[0]} | {cells[1]} | |")
     if workbook:
         ours, raw, tablib, small = (workbook[k] for k in ("ours", "raw", "tablib", "ours_small"))
         lines.append("")
@@ -397,9 +422,10 @@ def main():
         print(f"collecting static files into {static_root} …", file=sys.stderr)
         collect_static(static_root)
         print(f"demo: {describe(args.demo_sizes)} …", file=sys.stderr)
-        demo = run_size("demo", args.demo_sizes, args.repeat, static_root, args.keep)
+        exports = not args.skip_exports
+        demo = run_size("demo", args.demo_sizes, args.repeat, static_root, args.keep, exports)
         print(f"scale: {describe(args.scale_sizes)} …", file=sys.stderr)
-        scale = run_size("scale", args.scale_sizes, args.repeat, static_root, args.keep)
+        scale = run_size("scale", args.scale_sizes, args.repeat, static_root, args.keep, exports)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     workbook = None

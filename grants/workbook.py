@@ -174,9 +174,9 @@ def write(
             "Ange samma frö och samma filter vid ett nytt uttag för att dra samma urval."
         ),
     )
-    changes = _change_rows(grants, changes_from, changes_to)
+    changes, records = _change_rows(grants, changes_from, changes_to)
     counts["Ändringshistorik"] = book.table(
-        "Ändringshistorik", CHANGES, told("Ändringshistorik", changes, len(changes))
+        "Ändringshistorik", CHANGES, told("Ändringshistorik", changes, records)
     )
     counts["Sammanställning"] = _summary(summary, grants, payments)
     _about(
@@ -355,7 +355,12 @@ def _sample_rows(grants, sampled):
 
 def _change_rows(grants, changes_from, changes_to):
     """Every change within the period to the selection's grants, payments, reports back,
-    schemes, levels and payment accounts: who, when, field, old → new."""
+    schemes, levels and payment accounts: who, when, field, old → new. One kind after
+    another, each record's changes together and in time order, read as a stream, so the
+    sheet's memory stays flat however long the history (sort by Tidpunkt in the
+    spreadsheet for one time line).
+
+    Returns (rows, how many history records they come from, for the progress)."""
     grant_ids = grants.values("pk")
     scheme_ids = grants.values("scheme_id")
     organisation_ids = grants.values("organisation_id")
@@ -363,8 +368,8 @@ def _change_rows(grants, changes_from, changes_to):
         datetime.datetime.combine(changes_to + datetime.timedelta(days=1), datetime.time())
     )
     start = timezone.make_aware(datetime.datetime.combine(changes_from, datetime.time()))
-    # (kind, records, what their names are made of): each source is one query for its
-    # records in the period (and the one before each object's first change in it).
+    # (kind, records, what their names are made of): each source is read in chunks, its
+    # records in the period and the one before each object's first change in it.
     named_by_grant = ("grant__scheme", "grant__organisation")
     sources = [
         ("Bidrag", Grant.history.filter(id__in=grant_ids), ()),
@@ -378,16 +383,17 @@ def _change_rows(grants, changes_from, changes_to):
             (),
         ),
     ]
-    found = []
-    for kind, records, select in sources:
-        for entry in history.entries(
-            records.filter(history_date__lt=until), since=start, select=select
-        ):
-            who = str(entry.who) if entry.who else "systemet"
-            when = timezone.localtime(entry.when).replace(tzinfo=None)
-            for change in entry.changes or [None]:
-                found.append(
-                    [
+    sources = [
+        (kind, records.filter(history_date__lt=until), select) for kind, records, select in sources
+    ]
+
+    def rows():
+        for kind, records, select in sources:
+            for entry in history.stream(records, since=start, select=select):
+                who = str(entry.who) if entry.who else "systemet"
+                when = timezone.localtime(entry.when).replace(tzinfo=None)
+                for change in entry.changes or [None]:
+                    yield [
                         when,
                         who,
                         kind,
@@ -397,9 +403,11 @@ def _change_rows(grants, changes_from, changes_to):
                         (change.old or "") if change else "",
                         change.new if change else "",
                     ]
-                )
-    found.sort(key=lambda row: row[0])
-    return found
+
+    def total():
+        return sum(records.filter(history_date__gte=start).count() for _k, records, _s in sources)
+
+    return rows(), total
 
 
 SUMMARY_WIDTHS = (34, 34, 17, 15, 15, 15, 15, 15, 15, 12, 12, 12)

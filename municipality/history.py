@@ -8,9 +8,11 @@ one change.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.base import ModelState
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -63,7 +65,13 @@ def _display(record, model_field, value, names=None):
     if isinstance(model_field, KronorField):
         return format_kronor(value)
     if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        key = (model_field, value)
+        if names is None or key not in names:
+            shown = str(dict(model_field.flatchoices).get(value, value))
+            if names is None:
+                return shown
+            names[key] = shown
+        return names[key]
     if model_field.is_relation:
         key = (model_field.related_model, value)
         if names is not None and key in names:
@@ -108,19 +116,32 @@ def as_it_was(record):
     """The object as the record saw it, with the related objects read with the record, so
     naming it (`str`) asks nothing more of the database. (simple-history's
     `record.instance` reads the fields history leaves out from the live row: a query per
-    record.)"""
+    record; those get their defaults here.) Built without Model.__init__, which a long
+    history would run hundreds of thousands of times."""
     model = record.instance_type
-    kept = {f.attname for f in record._meta.fields}
-    instance = model(
-        **{
-            f.attname: getattr(record, f.attname)
-            for f in model._meta.concrete_fields
-            if f.attname in kept
-        }
-    )
+    kept, left_out = _layout(type(record), model)
+    instance = model.__new__(model)
+    values = instance.__dict__
+    for attname in kept:
+        values[attname] = getattr(record, attname)
+    for attname, default in left_out:
+        values[attname] = default()
+    instance._state = ModelState()
     instance._state.adding = False
+    instance._state.db = record._state.db
     instance._state.fields_cache.update(record._state.fields_cache)
     return instance
+
+
+@functools.cache
+def _layout(record_class, model):
+    """The attnames a historical model keeps of `model`, and the others with their defaults."""
+    kept = {f.attname for f in record_class._meta.fields}
+    fields = model._meta.concrete_fields
+    return (
+        tuple(f.attname for f in fields if f.attname in kept),
+        tuple((f.attname, f.get_default) for f in fields if f.attname not in kept),
+    )
 
 
 def in_period(history, since):
@@ -143,6 +164,15 @@ def in_period(history, since):
     return history.filter(Q(history_date__gte=since) | Q(history_id__in=bases))
 
 
+def _fields(history):
+    kept = {f.attname for f in history.model._meta.fields}
+    tracked = [
+        f for f in history.model.instance_type._meta.fields if f.name != "id" and f.attname in kept
+    ]
+    related = [f.name for f in tracked if f.is_relation and not f.many_to_many]
+    return tracked, related, list(getattr(history.model, "_history_m2m_fields", ()))
+
+
 def entries(
     history,
     title=lambda record: str(as_it_was(record)),
@@ -162,11 +192,7 @@ def entries(
     all. With `since`, only changes from then on are told. The queries are a fixed few
     however many records there are: one for the records, one per set field.
     """
-    kept = {f.attname for f in history.model._meta.fields}
-    tracked = [
-        f for f in history.model.instance_type._meta.fields if f.name != "id" and f.attname in kept
-    ]
-    related = [f.name for f in tracked if f.is_relation and not f.many_to_many]
+    tracked, related, m2m_fields = _fields(history)
     if since is not None:
         history = in_period(history, since)
     records = list(
@@ -175,9 +201,49 @@ def entries(
         )
     )
     names = {(type(obj), obj.pk): str(obj) for obj in known}
-    m2m_fields = list(getattr(history.model, "_history_m2m_fields", ()))
     sets = _sets(history, records) if m2m_fields else {}
+    told = _told(records, tracked, m2m_fields, sets, title, masked, mask, names, since)
+    return list(told)[::-1]
+
+
+def stream(history, title=lambda record: str(as_it_was(record)), since=None, select=()):
+    """Entries one object after another (by id), each object's oldest first, read in
+    chunks: one ordered pass over consecutive records of the same object, so memory stays
+    flat however long the history (the auditor's workbook). Queries: one per chunk of
+    records, and one per set field and chunk."""
+    tracked, related, m2m_fields = _fields(history)
+    if since is not None:
+        history = in_period(history, since)
+    records = history.select_related("history_user", *related, *select).order_by(
+        "id", "history_date", "history_id"
+    )
+    pending = []
+    previous = None
+
+    def flush(batch):
+        sets = _sets(history, batch) if m2m_fields else {}
+        yield from _told(batch, tracked, m2m_fields, sets, title, lambda r: (), "", {}, since)
+
+    for record in records.iterator(chunk_size=CHUNK):
+        # A batch ends only between two objects, so no object's records are split.
+        if len(pending) >= CHUNK and record.id != previous:
+            yield from flush(pending)
+            pending = []
+        pending.append(record)
+        previous = record.id
+    if pending:
+        yield from flush(pending)
+
+
+CHUNK = 2000
+
+
+def _told(records, tracked, m2m_fields, sets, title, masked, mask, names, since):
+    """The entries of `records` (each object's in time order), in the records' order."""
     previous, latest, result = {}, {}, []
+    # Translated once, not once a row: a long history has hundreds of thousands.
+    labels = {f.name: str(f.verbose_name) for f in (*tracked, *m2m_fields)}
+    actions = {key: str(action) for key, action in ACTIONS.items()}
     for record in records:
         before = previous.get(record.id)
         values = [
@@ -206,7 +272,7 @@ def entries(
                 new_shown = _display(record, model_field, new, names)
             changes.append(
                 Change(
-                    label=str(model_field.verbose_name),
+                    label=labels[model_field.name],
                     old=None if before is None else old_shown,
                     new=new_shown,
                 )
@@ -226,10 +292,10 @@ def entries(
         entry = Entry(
             when=record.history_date,
             who=record.history_user,
-            action=ACTIONS[record.history_type],
+            action=actions[record.history_type],
             title=title(record),
             changes=changes,
         )
         latest[record.id] = _Latest(entry, record.history_user_id, record.history_date)
         result.append(entry)
-    return result[::-1]
+    return result

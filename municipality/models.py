@@ -418,15 +418,15 @@ class Export(models.Model):
     for it: what was asked (kind, filter), how far the worker has come, and the file,
     kept until the retention period ends."""
 
-    # The file holds what the user may read in the register (grants, payments and their
-    # signatories), as the download would.
+    # The file holds what its user may read in the register, as the download would; it is
+    # removed after EXPORT_RETENTION_DAYS (municipality.exports).
     personal_data = {
         "user": "user_link",
+        "kind": None,
         "title": None,
         "sheet": None,
         "file_name": None,
         "error": None,
-        "data": "official_record",
     }
 
     class Status(models.TextChoices):
