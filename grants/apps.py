@@ -7,4 +7,5 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from grants import menu, rules  # noqa: F401 - registers its menu entry and rules
+        # Registers its menu entry, its rules and the grants of the register import.
+        from grants import grant_import, menu, rules  # noqa: F401

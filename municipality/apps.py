@@ -10,7 +10,8 @@ class MunicipalityConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
-        from municipality import personal_data, user_import  # noqa: F401 - its gallring
+        # Their gallring.
+        from municipality import personal_data, register_import, user_import  # noqa: F401
 
         pre_delete.connect(
             personal_data.scrub_before_delete,

@@ -59,11 +59,9 @@ ORGANISATION_COLUMNS = (
             "brukarförening or annan. Empty: ideell förening for a new organisation."
         ),
     ),
-    tabular.Column(
-        "street_address", "gatuadress", ("adress", "utdelningsadress"), False, gettext_lazy("")
-    ),
+    tabular.Column("street_address", "gatuadress", ("adress", "utdelningsadress"), False, ""),
     tabular.Column("postal_code", "postnummer", ("postnr",), False, gettext_lazy("E.g. 211 20.")),
-    tabular.Column("city", "ort", ("postort", "stad"), False, gettext_lazy("")),
+    tabular.Column("city", "ort", ("postort", "stad"), False, ""),
     tabular.Column(
         "email",
         "e-post",
@@ -71,10 +69,8 @@ ORGANISATION_COLUMNS = (
         False,
         gettext_lazy("The organisation's own address."),
     ),
-    tabular.Column("phone", "telefon", ("telefonnummer", "tel"), False, gettext_lazy("")),
-    tabular.Column(
-        "website", "webbplats", ("hemsida", "webb", "webbadress"), False, gettext_lazy("")
-    ),
+    tabular.Column("phone", "telefon", ("telefonnummer", "tel"), False, ""),
+    tabular.Column("website", "webbplats", ("hemsida", "webb", "webbadress"), False, ""),
     tabular.Column(
         "contact_name",
         "kontaktperson",
@@ -94,14 +90,14 @@ ORGANISATION_COLUMNS = (
         "kontaktpersonens e-post",
         ("kontaktperson e-post", "kontaktpersonens epost"),
         False,
-        gettext_lazy(""),
+        "",
     ),
     tabular.Column(
         "contact_phone",
         "kontaktpersonens telefon",
         ("kontaktperson telefon",),
         False,
-        gettext_lazy(""),
+        "",
     ),
 )
 
@@ -262,6 +258,8 @@ class OrganisationPlanner(Rows):
         if organisation is False:
             return None
         is_new = organisation is None
+        if not number and not is_new:
+            del given["name"]  # matched by this name: as the register writes it
         if is_new:
             organisation = Organisation(municipality_id=self.municipality_id, org_number=number)
             for field_name, value in given.items():
@@ -344,7 +342,7 @@ def plan_organisations(table, user, progress):
 def organisations_template(user):
     examples = [
         [
-            "802002-3431",
+            "802111-1110",
             "Föreningen Exempel",
             "ideell förening",
             "Storgatan 1",
@@ -384,9 +382,7 @@ register_import.register(ORGANISATIONS)
 # IOP agreements ---------------------------------------------------------------------------
 
 PARTNERSHIP_COLUMNS = (
-    tabular.Column(
-        "title", "titel", ("avtal", "avtalets namn", "namn", "title"), True, gettext_lazy("")
-    ),
+    tabular.Column("title", "titel", ("avtal", "avtalets namn", "namn", "title"), True, ""),
     tabular.Column(
         "case_number",
         "diarienummer",
@@ -416,9 +412,9 @@ PARTNERSHIP_COLUMNS = (
         "ansvarig förvaltning",
         ("förvaltning", "drivs av"),
         True,
-        gettext_lazy("The förvaltning running it: one you work in or serve."),
+        gettext_lazy("The förvaltning running it: one you work in."),
     ),
-    tabular.Column("purpose", "syfte", ("ändamål",), True, gettext_lazy("")),
+    tabular.Column("purpose", "syfte", ("ändamål",), True, ""),
     tabular.Column(
         "activities", "aktiviteter", ("verksamhet",), False, gettext_lazy("Comma-separated.")
     ),
@@ -594,7 +590,7 @@ class PartnershipPlanner(Rows):
             self.problem(
                 row,
                 "run_by",
-                _("You can register agreements only for a förvaltning you work in or serve."),
+                _("You can register agreements only for a förvaltning you work in."),
             )
             return None
         if not is_new and agreement.pk not in self.editable:
@@ -700,7 +696,7 @@ def partnerships_template(user):
         [
             "IOP Vinteröppet",
             "ASN-2026-00012",
-            "802002-3431",
+            "802111-1110",
             committees[0] if committees else "Socialnämnden",
             administrations[0] if administrations else "Socialförvaltningen",
             "Öppen verksamhet för människor i hemlöshet vintertid.",
