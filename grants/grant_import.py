@@ -459,6 +459,7 @@ class GrantPlanner(Rows):
             given["decided_by"] = Grant.DecidedBy.COMMITTEE
         if existing:
             grant = existing[0]
+            grant.organisation, grant.scheme = organisation, scheme  # the same, already read
             changes = []
             for name, value in given.items():
                 old = getattr(grant, name)

@@ -46,6 +46,8 @@ MAX_CELL = 2_000  # characters in one cell
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DELIMITERS = (";", ",", "\t")
+# Control characters (Unicode category Cc) other than tab and line breaks: text has none.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class FileError(Exception):
@@ -194,13 +196,9 @@ def _decode(data):
             decoded = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if not any(_is_control(ch) for ch in decoded):
+        if not CONTROL.search(decoded):
             return decoded
     raise FileError(_not_a_spreadsheet())
-
-
-def _is_control(ch):
-    return ch not in "\t\r\n" and unicodedata.category(ch) == "Cc"
 
 
 def _delimiter(decoded):

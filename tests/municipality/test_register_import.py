@@ -324,3 +324,20 @@ def test_grant_import_is_for_staff_keeping_a_scheme(client, cast):
     assert client.get(url).status_code == 200
     client.force_login(cast.other_staff)
     assert client.get(url).status_code == 403
+
+
+def test_an_upload_never_imported_is_removed_after_a_day(cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from municipality import personal_data
+    from tests.test_access_matrix import register_upload
+
+    kept = register_upload(cast)
+    old = kept.made_at - datetime.timedelta(days=3)
+    RegisterImport.objects.filter(pk=kept.pk).update(made_at=old)
+    fresh = register_upload(cast)
+    counts = personal_data.gallra(today=timezone.localdate())
+    assert counts["register_files"] == 1
+    assert list(RegisterImport.objects.values_list("pk", flat=True)) == [fresh.pk]
