@@ -19,7 +19,7 @@ from municipality.access import scope_for
 from municipality.models import Body
 from municipality.register_import import Item, Rows, differences, every, folded
 from partners import orgnr
-from partners.models import ContactPerson, Organisation, Partnership
+from partners.models import PROTECTED_LABEL, ContactPerson, Organisation, Partnership
 
 # The legal forms as a Swedish file names them (and the template's drop-down list).
 LEGAL_FORM_NAMES = {
@@ -171,7 +171,11 @@ class OrganisationPlanner(Rows):
             if contact is not None:
                 person, contact_new, contact_changes = contact
                 what = _("Contact person")
-                name = f"{person.name} ({organisation.name})"
+                # str() of a protected person is the label, never their name or details.
+                name = f"{person} ({organisation.name})"
+                if person.is_protected:
+                    mask = str(PROTECTED_LABEL)
+                    contact_changes = [(label, mask, mask) for label, _o, _n in contact_changes]
                 if contact_new:
                     new_contacts.append((organisation, person))
                     create.append(Item(row.number, what, name))

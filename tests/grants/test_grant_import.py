@@ -196,3 +196,35 @@ def test_payments_are_matched_by_grant_date_and_amount(cast, book):
         ["Bidrag", "Utbetalning"],
     )
     assert Payment.objects.filter(grant=book.paid).count() == 1
+
+
+def test_a_failure_while_writing_leaves_the_database_unchanged(cast, book, monkeypatch):
+    """All or nothing also when the last bulk write fails, after the grants are written."""
+    from grants import grant_import
+
+    real = grant_import.bulk_create_with_history
+
+    def failing(objs, model, **kwargs):
+        if model is Payment:
+            raise RuntimeError("the disk is full")
+        return real(objs, model, **kwargs)
+
+    monkeypatch.setattr(grant_import, "bulk_create_with_history", failing)
+    before = snapshot()
+    with pytest.raises(RuntimeError):
+        register_import.run(GRANTS, csv_file([row()]), user=cast.staff, file_name="b.csv")
+    assert changed_tables(before, snapshot()) == []
+
+
+def test_a_protected_contact_person_is_not_shown_in_the_preview(cast):
+    from partners.register_import import ORGANISATIONS
+
+    cast.contact.is_protected = True
+    cast.contact.save()
+    header = ["organisationsnummer", "namn", "kontaktperson", "kontaktpersonens telefon"]
+    data = csv_file([[cast.org.org_number, cast.org.name, cast.contact.name, "040-99"]],
+                    header=header)  # fmt: skip
+    result = register_import.plan(ORGANISATIONS, data, user=cast.staff)
+    ((item),) = result.update
+    assert cast.contact.name not in item.name
+    assert item.changes == [("telefon", "Skyddade personuppgifter", "Skyddade personuppgifter")]
