@@ -692,8 +692,10 @@ def plan_partnerships(table, user, progress):
 
 
 def partnerships_template(user):
-    scope = scope_for(user)
-    bodies = Body.objects.filter(municipality_id=scope.municipality_id)
+    """The lists name the user's municipality's bodies (every body, from the command line
+    without a user)."""
+    municipality_id = scope_for(user).municipality_id
+    bodies = Body.objects.filter(municipality_id=municipality_id) if user else Body.objects.all()
     committees = [b.name for b in bodies.filter(kind=Body.Kind.COMMITTEE)]
     administrations = [b.name for b in bodies.filter(kind=Body.Kind.ADMINISTRATION)]
     examples = [

@@ -350,3 +350,20 @@ def test_an_upload_never_imported_is_removed_after_a_day(cast):
     counts = personal_data.gallra(today=timezone.localdate())
     assert counts["register_files"] == 1
     assert list(RegisterImport.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+@pytest.mark.parametrize(
+    ("kind", "person"),
+    [("grants", "other_staff"), ("grants", "elected"), ("partnerships", "auditor"),
+     ("organisations", "representative"), ("organisations", "admin")],
+)  # fmt: skip
+def test_a_refused_upload_changes_nothing(client, cast, kind, person):
+    GrantScheme.objects.create(committee=cast.asn, name="Verksamhetsbidrag", kind="operating")
+    client.force_login(cast.user(person))
+    before = snapshot()
+    response = client.post(
+        reverse("register_import", args=[kind]),
+        {"file": SimpleUploadedFile("x.csv", b"namn\r\nA\r\n")},
+    )
+    assert response.status_code == 403
+    assert changed_tables(before, snapshot()) == []
