@@ -365,7 +365,7 @@ class GrantPlanner(Rows):
         before = len(self.problems)
         texts = {
             key: self.text(row, key)
-            for key in ("purpose", "decision_reference", "case_number", "decision_maker")
+            for key in ("decision_reference", "case_number", "decision_maker")
         }
         scheme = self.scheme(row)
         year = self.parsed(row, "year", integer_of, required=True)
@@ -374,7 +374,7 @@ class GrantPlanner(Rows):
         decided_on = self.parsed(row, "decision_date", tabular.date_of)
         decision = self.choice(row, "decision", self.decisions)
         decided_by = self.choice(row, "decided_by", self.deciders)
-        purpose = self.required(row, "purpose")
+        purpose = self.required(row, "purpose", multiline=True)
         organisation = self.organisation(row, scheme) if scheme else None
         if None in texts.values() or None in (scheme, organisation, year, applied, purpose):
             return None

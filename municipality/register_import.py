@@ -186,9 +186,12 @@ class Rows:
         """Problems were found in the row since `before` problems were counted."""
         return len(self.problems) > before
 
-    def text(self, row, key):
-        """The cell as one line of text ("" when empty); None (and a problem) if not."""
+    def text(self, row, key, multiline=False):
+        """The cell as one line of text ("" when empty); None (and a problem) if not.
+        A `multiline` cell (a purpose, a note) may hold line breaks."""
         value = tabular.text(row.values.get(key))
+        if multiline:
+            return value.replace("\x00", "")
         try:
             refuse_line_breaks(value)
         except ValidationError as error:
@@ -196,8 +199,8 @@ class Rows:
             return None
         return value
 
-    def required(self, row, key):
-        value = self.text(row, key)
+    def required(self, row, key, multiline=False):
+        value = self.text(row, key, multiline)
         if value == "" and key not in row.unreadable:
             self.problem(row, key, _("Fill in %(column)s.") % {"column": self.header(key)})
             return None
@@ -257,15 +260,22 @@ def shown(value):
     return str(value)
 
 
-def differences(obj, values, labels):
-    """Set `values` ({field: value}) on `obj`; the (label, old, new) of those that differ."""
-    changes = []
+def assign(obj, values):
+    """Set `values` ({field: value}) on `obj`; what those fields held before."""
+    before = {name: getattr(obj, name) for name in values}
     for name, value in values.items():
-        old = getattr(obj, name)
-        if old != value:
-            changes.append((str(labels.get(name, name)), shown(old), shown(value)))
-            setattr(obj, name, value)
-    return changes
+        setattr(obj, name, value)
+    return before
+
+
+def differences(obj, before, labels):
+    """The (label, old, new) of the fields in `before` that `obj` now holds otherwise:
+    asked after the model's clean(), which may write a value as the register holds it."""
+    return [
+        (str(labels.get(name, name)), shown(old), shown(getattr(obj, name)))
+        for name, old in before.items()
+        if getattr(obj, name) != old
+    ]
 
 
 def every(rows, progress, step=500):

@@ -2,7 +2,7 @@
 
 Organisations are matched within the importing civil servant's municipality by their
 organisationsnummer (normalised, so 8020023431 and 802002-3431 are one); a row without a
-number matches an organisation of exactly that name that has none, or creates one. A
+number matches the organisation of that name (case and spaces forgiven), or creates one. A
 contact person is matched within their organisation by e-mail address, else by name.
 Agreements are matched by diarienummer within the municipality, else by title and start
 date. An empty cell, or a column the file lacks, leaves the register's value as it is.
@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from municipality import register_import, tabular
 from municipality.access import scope_for
 from municipality.models import Body
-from municipality.register_import import Item, Rows, differences, every, folded
+from municipality.register_import import Item, Rows, assign, differences, every, folded
 from partners import orgnr
 from partners.models import PROTECTED_LABEL, ContactPerson, Organisation, Partnership
 
@@ -140,8 +140,8 @@ class OrganisationPlanner(Rows):
         self.by_number = {o.org_number: o for o in organisations if o.org_number}
         self.by_name = {}
         for organisation in organisations:
-            if not organisation.org_number:
-                self.by_name.setdefault(folded(organisation.name), []).append(organisation)
+            self.by_name.setdefault(folded(organisation.name), []).append(organisation)
+        self.matched = {}  # organisation pk -> the row that matched it
         self.contacts = {}
         for contact in ContactPerson.objects.filter(organisation__in=organisations):
             self.contacts.setdefault(contact.organisation_id, []).append(contact)
@@ -262,20 +262,24 @@ class OrganisationPlanner(Rows):
         if organisation is False:
             return None
         is_new = organisation is None
+        if not is_new:
+            earlier = self.matched.setdefault(organisation.pk, row.number)
+            if earlier != row.number:
+                self.problem(
+                    row,
+                    "name",
+                    _("The same organisation as on row %(row)d: one row per organisation.")
+                    % {"row": earlier},
+                )
+                return None
         if not number and not is_new:
             del given["name"]  # matched by this name: as the register writes it
         if is_new:
             organisation = Organisation(municipality_id=self.municipality_id, org_number=number)
-            for field_name, value in given.items():
-                setattr(organisation, field_name, value)
-            changes = []
-        else:
-            changes = differences(organisation, given, self.labels)
+        before = assign(organisation, given)
         if not self.valid(row, organisation, (*ORGANISATION_FIELDS, "org_number")):
             return None
-        if not is_new:
-            # clean() may have normalised a value back to what the register holds.
-            changes = [change for change in changes if change[1] != change[2]]
+        changes = [] if is_new else differences(organisation, before, self.labels)
         contact = self.contact(row, values, organisation, is_new)
         if contact is False:
             return None
@@ -289,10 +293,7 @@ class OrganisationPlanner(Rows):
             self.problem(
                 row,
                 "name",
-                _(
-                    "Several organisations without a number have this name: give the "
-                    "organisation number."
-                ),
+                _("Several organisations have this name: give the organisation number."),
             )
             return False
         return same[0] if same else None
@@ -333,10 +334,10 @@ class OrganisationPlanner(Rows):
             if not self.valid(row, person, tuple(CONTACT_FIELDS.values())):
                 return False
             return person, True, []
-        changes = differences(person, given, self.contact_labels)
+        before = assign(person, given)
         if not self.valid(row, person, tuple(CONTACT_FIELDS.values())):
             return False
-        return person, False, [change for change in changes if change[1] != change[2]]
+        return person, False, differences(person, before, self.contact_labels)
 
 
 def plan_organisations(table, user, progress):
@@ -557,11 +558,12 @@ class PartnershipPlanner(Rows):
         values = {
             key: self.text(row, key)
             for key in self.columns
-            if key not in ("start_date", "end_date", "yearly_compensation")
+            if key not in ("start_date", "end_date", "yearly_compensation", "purpose")
         }
         if None in values.values():
             return None
-        title, purpose = self.required(row, "title"), self.required(row, "purpose")
+        title = self.required(row, "title")
+        purpose = self.required(row, "purpose", multiline=True)
         decided_by = self.body(row, "decided_by", Body.Kind.COMMITTEE)
         run_by = self.body(row, "run_by", Body.Kind.ADMINISTRATION)
         start = self.parsed(row, "start_date", tabular.date_of, required=True)

@@ -330,3 +330,32 @@ def test_template_round_trip(client, cast):
         "Anna Ek (Föreningen Exempel)",
         "Gatans röst",
     ]
+
+
+def test_a_value_clean_writes_as_the_register_does_is_unchanged(cast):
+    """A postal code written 21147 is the register's 211 47: no update, no history row."""
+    cast.org.postal_code = "211 47"
+    cast.org.save()
+    header = ["organisationsnummer", "namn", "postnummer"]
+    data = csv_file(header, [[cast.org.org_number, cast.org.name, "21147"]])
+    result = plan(ORGANISATIONS, data, cast.staff)
+    assert (result.update, len(result.unchanged)) == ([], 1)
+
+
+def test_a_row_without_a_number_matches_a_numbered_organisation_by_name(cast):
+    header = ["organisationsnummer", "namn", "ort"]
+    data = csv_file(header, [["", "RÖDA KORSET MALMÖ KRETS", "Malmö"]])
+    result = plan(ORGANISATIONS, data, cast.staff)
+    assert [(i.name, i.changes) for i in result.update] == [
+        ("Röda Korset Malmö krets", [("ort", "–", "Malmö")])
+    ]
+    twice = csv_file(header, [["", cast.org.name, ""], [cast.org.org_number, "Annat", ""]])
+    assert [(r, c) for r, c, _m in problems(plan(ORGANISATIONS, twice, cast.staff))] == [
+        (3, "namn")
+    ]
+
+
+def test_a_purpose_may_hold_line_breaks(cast):
+    data = csv_file(IOP_HEADER, [iop_row(cast, syfte="Rad ett.\nRad två.")], encoding="utf-8")
+    result = plan(PARTNERSHIPS, data, cast.staff)
+    assert problems(result) == [] and len(result.create) == 1
