@@ -216,15 +216,40 @@ def test_a_failure_while_writing_leaves_the_database_unchanged(cast, book, monke
     assert changed_tables(before, snapshot()) == []
 
 
-def test_a_protected_contact_person_is_not_shown_in_the_preview(cast):
-    from partners.register_import import ORGANISATIONS
+def test_template_round_trip(client, cast, book):
+    """Download the template, replace its example row with a grant of one's own, import."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from openpyxl import load_workbook
 
-    cast.contact.is_protected = True
-    cast.contact.save()
-    header = ["organisationsnummer", "namn", "kontaktperson", "kontaktpersonens telefon"]
-    data = csv_file([[cast.org.org_number, cast.org.name, cast.contact.name, "040-99"]],
-                    header=header)  # fmt: skip
-    result = register_import.plan(ORGANISATIONS, data, user=cast.staff)
-    ((item),) = result.update
-    assert cast.contact.name not in item.name
-    assert item.changes == [("telefon", "Skyddade personuppgifter", "Skyddade personuppgifter")]
+    client.force_login(cast.staff)
+    response = client.get(reverse("register_import_template", args=["grants"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    lists = {row[0].value for row in workbook["Listor"].iter_rows()}
+    assert "Verksamhetsbidrag" in lists and "Föreningsbidrag" not in lists  # ASN's only
+    sheet.delete_rows(2)
+    values = dict.fromkeys(headers, None) | {
+        "organisationsnummer": cast.org.org_number,
+        "bidragsform": "Verksamhetsbidrag",
+        "år": 2023,
+        "syfte": "Sommarlovsaktiviteter.",
+        "sökt belopp": 20_000,
+        "beviljat belopp": 20_000,
+        "beslutsdatum": datetime.date(2023, 2, 1),
+        "beslutsreferens": "§ 4",
+    }
+    sheet.append([values[header] for header in headers])
+    output = io.BytesIO()
+    workbook.save(output)
+    response = client.post(
+        reverse("register_import", args=["grants"]),
+        {"file": SimpleUploadedFile("ifylld.xlsx", output.getvalue())},
+    )
+    page = client.get(response["Location"])
+    assert problems(page.context["plan"]) == []
+    record, plan = page.context["record"], page.context["plan"]
+    client.post(response["Location"], {"digest": record.digest, "plan": plan.fingerprint()})
+    grant = Grant.objects.get(year=2023, organisation=cast.org)
+    assert (grant.decision, grant.granted_amount) == ("granted", 20_000)

@@ -359,3 +359,14 @@ def test_a_purpose_may_hold_line_breaks(cast):
     data = csv_file(IOP_HEADER, [iop_row(cast, syfte="Rad ett.\nRad två.")], encoding="utf-8")
     result = plan(PARTNERSHIPS, data, cast.staff)
     assert problems(result) == [] and len(result.create) == 1
+
+
+def test_a_protected_contact_person_is_not_shown_in_the_preview(cast):
+    cast.contact.is_protected = True
+    cast.contact.save()
+    header = ["organisationsnummer", "namn", "kontaktperson", "kontaktpersonens telefon"]
+    data = csv_file(header, [[cast.org.org_number, cast.org.name, cast.contact.name, "040-99"]])
+    result = plan(ORGANISATIONS, data, cast.staff)
+    ((item),) = result.update
+    assert cast.contact.name not in item.name
+    assert item.changes == [("telefon", "Skyddade personuppgifter", "Skyddade personuppgifter")]
