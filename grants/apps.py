@@ -7,4 +7,5 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from grants import exports, menu, rules  # noqa: F401 - its export, menu entry, rules
+        # Registers its export, menu entry, rules and the grants of the register import.
+        from grants import exports, grant_import, menu, rules  # noqa: F401

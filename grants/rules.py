@@ -46,6 +46,12 @@ def confirms_change(user, change):
 
 add_rule("create_grant", keeps_any_scheme, "Register a grant application and its decision")
 add_rule(
+    "import_grants",
+    keeps_any_scheme,
+    "Import grants and their payments from a file, after a preview (schemes of the nämnder "
+    "one's förvaltning serves)",
+)
+add_rule(
     "change_grant",
     in_scope("grant", "editable_by"),
     "Change a grant, record payments and reports back (staff serving the granting nämnd)",

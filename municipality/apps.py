@@ -10,7 +10,8 @@ class MunicipalityConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
-        from municipality import exports, personal_data, user_import  # noqa: F401 - gallring, rules
+        # Their gallring, and the exports' rule.
+        from municipality import exports, personal_data, register_import, user_import  # noqa: F401
 
         pre_delete.connect(
             personal_data.scrub_before_delete,

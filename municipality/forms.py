@@ -240,3 +240,15 @@ class UserImportForm(forms.Form):
             attrs={"accept": ".xlsx,.csv,.txt,text/csv,application/vnd.ms-excel"}
         ),
     )
+
+
+class RegisterImportForm(forms.Form):
+    """The file of organisations, agreements or grants; municipality.tabular reads it."""
+
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        help_text=_("Excel workbook, or CSV with semicolons or commas. At most 20 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,.csv,.txt,text/csv,application/vnd.ms-excel"}
+        ),
+    )

@@ -48,6 +48,8 @@ class Entry:
     action: str
     title: str
     changes: list = field(default_factory=list)
+    # Why, where the writer said: an import names its file.
+    reason: str = ""
 
 
 @dataclass
@@ -295,6 +297,9 @@ def _told(records, tracked, m2m_fields, sets, title, masked, mask, names, since)
             action=actions[record.history_type],
             title=title(record),
             changes=changes,
+            reason=""
+            if record.history_change_reason == SET_CHANGE
+            else record.history_change_reason or "",
         )
         latest[record.id] = _Latest(entry, record.history_user_id, record.history_date)
         result.append(entry)

@@ -472,3 +472,34 @@ class Export(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"
+class RegisterImport(models.Model):
+    """An uploaded file of organisations, agreements or grants (municipality.register_import),
+    kept between the preview and the confirmation so that exactly the previewed bytes are
+    imported. The bytes are emptied once imported, and a file never imported is removed by
+    the gallring after a day; what remains is who imported which file, and what it did."""
+
+    personal_data = {"made_by": "user_link", "kind": None, "file_name": None, "digest": None}
+
+    kind = models.CharField(_("kind"), max_length=30)
+    made_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("made by")
+    )
+    made_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    data = models.BinaryField(_("file"), editable=False)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    counts = models.JSONField(_("what was done"), default=dict)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-made_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.made_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_intact(self):
+        """The stored bytes are still the ones uploaded and previewed."""
+        return hashlib.sha256(bytes(self.data)).hexdigest() == self.digest

@@ -25,7 +25,8 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 KRONOR = '#,##0 "kr"'
 DATE = "yyyy-mm-dd"
@@ -33,6 +34,7 @@ DATETIME = "yyyy-mm-dd hh:mm"
 FORMATS = {"kronor": KRONOR, "date": DATE, "datetime": DATETIME}
 BOLD = Font(bold=True)
 LEFT = Alignment(horizontal="left")
+TEMPLATE_ROWS = 5000  # rows below the header that a template's drop-down lists cover
 WIDTH_SAMPLE = 200  # rows looked at to fit column widths before streaming the rest
 
 # What makes a spreadsheet program read text as something else (OWASP's list for CSV).
@@ -85,9 +87,11 @@ class Book:
         the part that scrolls (`"A3"` keeps the first two rows in view)."""
         return Sheet(self._book.create_sheet(name), widths=widths, freeze=freeze)
 
-    def table(self, name, columns, rows, *, title=None):
+    def table(self, name, columns, rows, *, title=None, choices=None, choices_sheet="Lists"):
         """A table of `columns` from `rows` (one value per column), with an optional bold
-        title line above the header. Returns the number of rows written."""
+        title line above the header. `choices` ({column index: values}) makes the cells
+        of those columns drop-down lists, kept on a hidden sheet `choices_sheet`. Returns
+        the number of rows written."""
         rows = iter(rows)
         head = list(itertools.islice(rows, WIDTH_SAMPLE))
         widths = []
@@ -99,10 +103,35 @@ class Book:
         if title:
             sheet.append([title], bold=True)
         sheet.append([column.header for column in columns], bold=True)
+        if choices:
+            self._choices(sheet, choices, choices_sheet, first_row=header_row + 1)
         count = sheet.extend(itertools.chain(head, rows), [column.kind for column in columns])
         last = get_column_letter(len(columns))
         sheet.auto_filter(f"A{header_row}:{last}{header_row + max(count, 1)}")
         return count
+
+    def _choices(self, sheet, choices, name, *, first_row):
+        """Each column's values one per row in a column of a hidden sheet, and a list
+        validation pointing there: a list written into the validation itself is cut at
+        255 characters and split at commas, which Swedish names hold."""
+        lists = self.sheet(name)
+        lists._sheet.sheet_state = "hidden"
+        ordered = sorted(choices.items())
+        longest = max((len(values) for _index, values in ordered), default=0)
+        for n in range(longest):
+            lists.append([values[n] if n < len(values) else None for _index, values in ordered])
+        for position, (index, values) in enumerate(ordered, start=1):
+            if not values:
+                continue
+            source = get_column_letter(position)
+            validation = DataValidation(
+                type="list",
+                formula1=f"={quote_sheetname(name)}!${source}$1:${source}${len(values)}",
+                allow_blank=True,
+            )
+            target = get_column_letter(index + 1)
+            validation.add(f"{target}{first_row}:{target}{first_row + TEMPLATE_ROWS}")
+            sheet._sheet.data_validations.append(validation)
 
     def facts(self, name, facts, *, title=None):
         """A sheet of (label, value) pairs, such as "Om uttaget": who, when, which

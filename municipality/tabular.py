@@ -17,7 +17,9 @@ gets the same forgiveness and the same refusals:
   file's other rows are still read, so the preview can list every problem at once.
 
 `read` gives rows of raw cell values (text, numbers, dates as the file has them); `text`
-turns one into the string a person typed. `template` writes the workbook to fill in.
+turns one into the string a person typed, `date_of` and `kronor_of` into a date and an
+amount as Swedish spreadsheets write them. `template` writes the workbook to fill in,
+with drop-down lists where a column has a fixed set of values.
 """
 
 import csv
@@ -28,9 +30,11 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from municipality.inputs import MAX_AMOUNT, date_in_range
 from municipality.spreadsheet import Book
 from municipality.spreadsheet import Column as SheetColumn
 
@@ -42,6 +46,8 @@ MAX_CELL = 2_000  # characters in one cell
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DELIMITERS = (";", ",", "\t")
+# Control characters (Unicode category Cc) other than tab and line breaks: text has none.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class FileError(Exception):
@@ -190,13 +196,9 @@ def _decode(data):
             decoded = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if not any(_is_control(ch) for ch in decoded):
+        if not CONTROL.search(decoded):
             return decoded
     raise FileError(_not_a_spreadsheet())
-
-
-def _is_control(ch):
-    return ch not in "\t\r\n" and unicodedata.category(ch) == "Cc"
 
 
 def _delimiter(decoded):
@@ -322,14 +324,100 @@ def _megabytes(size):
     return f"{size / (1024 * 1024):.0f}"
 
 
+# Cells as dates and amounts ------------------------------------------------------------------
+
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
+AMOUNT = re.compile(r"(\d+)(?:[,.](\d{1,2}))?")
+CURRENCY = re.compile(r"(kr\.?|kronor|sek|:-)$")
+
+
+def date_of(value):
+    """A date from a cell: an Excel date cell, 2026-02-27, 2026-02-27 00:00 or 27/2/2026;
+    ValidationError with a Swedish message otherwise."""
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        written = unicodedata.normalize("NFKC", text(value)).strip()
+        day = None
+        if match := ISO_DATE.fullmatch(written):
+            year, month, number = match.groups()
+        elif match := DAY_FIRST.fullmatch(written):
+            number, month, year = match.groups()
+        else:
+            match = None
+        if match:
+            try:
+                day = datetime.date(int(year), int(month), int(number))
+            except ValueError:
+                day = None
+        if day is None:
+            raise ValidationError(
+                _("“%(value)s” is not a date. Write it as 2026-02-27 or 27/2/2026.")
+                % {"value": _shown(written)},
+                code="date",
+            )
+    date_in_range(day)
+    return day
+
+
+def kronor_of(value):
+    """Whole kronor from a cell: 1 234 567, 1234567, 1 234 567 kr or 1234567,00 (and a
+    number cell); ValidationError with a Swedish message otherwise."""
+    if isinstance(value, bool):
+        value = text(value)
+    if isinstance(value, int):
+        amount = value
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValidationError(_("Write the amount in kronor, e.g. 1 234 567."), code="amount")
+        if round(value, 2) != round(value):
+            raise ValidationError(_("Write the amount in whole kronor."), code="amount_ore")
+        amount = round(value)
+    else:
+        written = unicodedata.normalize("NFKC", text(value)).casefold()
+        written = "".join(ch for ch in written if not ch.isspace() and ch not in "'")
+        written = CURRENCY.sub("", written)
+        negative = written.startswith(("-", "−"))
+        match = AMOUNT.fullmatch(written.lstrip("-−"))
+        if match is None:
+            raise ValidationError(
+                _("“%(value)s” is not an amount. Write it in kronor, e.g. 1 234 567.")
+                % {"value": _shown(text(value))},
+                code="amount",
+            )
+        if match.group(2) and int(match.group(2)):
+            raise ValidationError(_("Write the amount in whole kronor."), code="amount_ore")
+        amount = -int(match.group(1)) if negative else int(match.group(1))
+    if amount < 0:
+        raise ValidationError(_("An amount cannot be negative."), code="negative")
+    if amount > MAX_AMOUNT:
+        raise ValidationError(_("An amount can be at most 100 000 000 000 kr."), code="too_large")
+    return amount
+
+
+def _shown(value):
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
 # The template to fill in ------------------------------------------------------------------
 
 
-def template(columns, examples, *, sheet, about):
+def template(columns, examples, *, sheet, about, choices=None):
     """A workbook with the columns' headers and example rows, and a sheet that says what
-    each column holds, as .xlsx bytes (through the service's one spreadsheet writer)."""
+    each column holds, as .xlsx bytes (through the service's one spreadsheet writer).
+    `choices` ({column key: values}) become drop-down lists of those columns' cells."""
     book = Book()
-    book.table(sheet, [SheetColumn(column.header) for column in columns], examples)
+    positions = {column.key: index for index, column in enumerate(columns)}
+    book.table(
+        sheet,
+        [SheetColumn(column.header) for column in columns],
+        examples,
+        choices={positions[key]: values for key, values in (choices or {}).items()},
+        choices_sheet=_("Lists"),
+    )
     book.facts(
         about,
         [

@@ -16,6 +16,17 @@ urlpatterns = [
     path("anvandare/inbjudan/", views.user_import_upload, name="user_import"),
     path("anvandare/inbjudan/mall.xlsx", views.user_import_template, name="user_import_template"),
     path("anvandare/inbjudan/<int:pk>/", views.user_import_preview, name="user_import_preview"),
+    path("import/<slug:kind>/", views.register_import_upload, name="register_import"),
+    path(
+        "import/<slug:kind>/mall.xlsx",
+        views.register_import_template,
+        name="register_import_template",
+    ),
+    path(
+        "import/<slug:kind>/<int:pk>/",
+        views.register_import_preview,
+        name="register_import_preview",
+    ),
     path(
         "konto/inbjudan/<uidb64>/<token>/",
         views.InvitationConfirmView.as_view(),

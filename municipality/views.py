@@ -19,13 +19,22 @@ from municipality import (
     invitations,
     lists,
     personal_data,
+    register_import,
     tabular,
     user_import,
     user_roles,
 )
 from municipality.filters import UserFilter
-from municipality.forms import UserImportForm
-from municipality.models import Body, Export, PrivacyNotice, RetentionRun, User, UserImport
+from municipality.forms import RegisterImportForm, UserImportForm
+from municipality.models import (
+    Body,
+    Export,
+    PrivacyNotice,
+    RegisterImport,
+    RetentionRun,
+    User,
+    UserImport,
+)
 from municipality.tables import UserTable
 
 PER_PAGE = 50
@@ -277,3 +286,101 @@ def export_download(request, pk):
         filename=export.file_name,
         content_type=content_type,
     )
+# Importing the register: organisations, agreements, grants (municipality.register_import) --
+
+
+def import_kind(request, kind):
+    """The registered kind named in the URL (404 if none), once its rule allows the user."""
+    try:
+        found = register_import.kind_named(kind)
+    except KeyError:
+        raise Http404 from None
+    access.require(request.user, found.rule)
+    return found
+
+
+def register_import_upload(request, kind):
+    """Import from a file, step 1: upload it (nothing is written yet)."""
+    kind = import_kind(request, kind)
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = register_import.upload(kind, form.cleaned_data["file"], by=request.user)
+        except tabular.FileError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("register_import_preview", kind=kind.name, pk=record.pk)
+    return render(
+        request,
+        "municipality/register_import.html",
+        {
+            "kind": kind,
+            "form": form,
+            "columns": kind.columns(),
+            "max_rows": register_import.MAX_ROWS,
+        },
+    )
+
+
+@transaction.non_atomic_requests
+def register_import_preview(request, kind, pk):
+    """Step 2: what the file would do, and its confirmation; then what was done. Outside
+    the request's transaction: the import is its own, all or nothing."""
+    kind = import_kind(request, kind)
+    record = get_object_or_404(RegisterImport, pk=pk, kind=kind.name, made_by=request.user)
+    if record.imported_at is not None:
+        return render(
+            request, "municipality/register_import_done.html", {"kind": kind, "record": record}
+        )
+    try:
+        plan = (
+            register_import.plan(kind, bytes(record.data), user=request.user)
+            if record.is_intact
+            else None
+        )
+    except tabular.FileError:
+        plan = None
+    if plan is None:
+        messages.error(
+            request, _("The kept file has changed since it was uploaded: upload it again.")
+        )
+        return redirect("register_import", kind=kind.name)
+    if request.method == "POST":
+        try:
+            register_import.confirm(
+                record,
+                user=request.user,
+                digest=request.POST.get("digest", ""),
+                fingerprint=request.POST.get("plan", ""),
+            )
+        except (register_import.Changed, IntegrityError):
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the file or the register changed since the "
+                    "preview. Check the preview below and confirm again."
+                ),
+            )
+        return redirect("register_import_preview", kind=kind.name, pk=record.pk)
+    shown = register_import.SHOWN
+    return render(
+        request,
+        "municipality/register_import_preview.html",
+        {
+            "kind": kind,
+            "record": record,
+            "plan": plan,
+            "shown": shown,
+            "create": plan.create[:shown],
+            "update": plan.update[:shown],
+            "unchanged": plan.unchanged[:shown],
+            "problems": plan.problems[: shown * 5],
+        },
+    )
+
+
+def register_import_template(request, kind):
+    kind = import_kind(request, kind)
+    response = HttpResponse(kind.template(request.user), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind.template_name}"'
+    return response

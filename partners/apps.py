@@ -7,6 +7,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Organisations and IOP agreements")
 
     def ready(self):
-        # Register menu entries, rules, gallring, and the representatives' columns of the
-        # user import.
-        from partners import menu, retention, rules, user_import  # noqa: F401
+        # Register menu entries, rules, gallring, the representatives' columns of the
+        # user import, and the organisations and agreements of the register import.
+        from partners import menu, register_import, retention, rules, user_import  # noqa: F401

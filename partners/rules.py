@@ -62,3 +62,13 @@ add_rule(
     keeps_partnership,
     "Archive an IOP agreement instead of deleting it, and restore it",
 )
+add_rule(
+    "import_organisations",
+    is_civil_servant,
+    "Import organisations and their contact persons from a file, after a preview",
+)
+add_rule(
+    "import_partnerships",
+    is_civil_servant,
+    "Import IOP agreements from a file, after a preview (those of the förvaltningar one keeps)",
+)

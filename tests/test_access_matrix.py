@@ -153,6 +153,24 @@ def auditors_export(cast):
 
 def only_the_auditor():
     return {**same_for(NOT_FOUND), "auditor": PAGE}
+ORGANISATION_LIST = "organisationsnummer;namn;ort\r\n802479-1454;Föreningen Ängen;Malmö\r\n".encode(
+    "cp1252"
+)
+
+
+def register_upload(cast):
+    """A file of organisations uploaded by the cast's civil servant, not yet imported."""
+    import hashlib
+
+    from municipality.models import RegisterImport
+
+    return RegisterImport.objects.create(
+        kind="organisations",
+        made_by=cast.staff,
+        file_name="organisationer.csv",
+        digest=hashlib.sha256(ORGANISATION_LIST).hexdigest(),
+        data=ORGANISATION_LIST,
+    )
 
 
 # url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
@@ -169,6 +187,14 @@ EXPECTED = {
     "user_import_preview": (
         lambda c: {"pk": user_list_upload(c).pk},
         {**same_for(FORBIDDEN), "admin": PAGE},
+    ),
+    # Importing organisations: civil servants, into their own municipality; an upload is
+    # seen by whoever made it.
+    "register_import": (lambda c: {"kind": "organisations"}, staff_only()),
+    "register_import_template": (lambda c: {"kind": "organisations"}, staff_only()),
+    "register_import_preview": (
+        lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
+        {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},
     ),
     "body_detail": (
         lambda c: {"pk": c.asn.pk},

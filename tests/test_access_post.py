@@ -34,6 +34,7 @@ from tests.test_access_matrix import (
     LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
+    ORGANISATION_LIST,
     PAGE,
     USER_LIST,
     forum_editors,
@@ -91,6 +92,13 @@ POST_OUTCOMES = {
     "meeting_archive": kept_by_forum_editors(),
     # Confirming an uploaded list of users: its administrator, whose upload it is.
     "user_import_preview": {**same_for(FORBIDDEN), "admin": ALLOWED},
+    # Confirming an uploaded register file: the civil servant whose upload it is.
+    "register_import_preview": {
+        **same_for(FORBIDDEN),
+        "staff": ALLOWED,
+        "other_staff": NOT_FOUND,
+        "kalmar_staff": NOT_FOUND,
+    },
 }
 # Logging out is a POST anyone logged in may make; it changes only their session.
 NOT_CHECKED = {"logout"}
@@ -181,7 +189,23 @@ FILLED = {
         "file": SimpleUploadedFile("anvandare.csv", USER_LIST, "text/csv"),
     },
     "user_import_preview": lambda c: user_list_confirmation(),
+    "register_import": lambda c: {
+        "file": SimpleUploadedFile("organisationer.csv", ORGANISATION_LIST, "text/csv"),
+    },
+    "register_import_preview": lambda c: register_confirmation(),
 }
+
+
+def register_confirmation():
+    """What the preview of the newest uploaded register file posts to confirm it."""
+    from municipality import register_import
+    from municipality.models import RegisterImport
+
+    record = RegisterImport.objects.latest("pk")
+    plan = register_import.plan(
+        register_import.kind_named(record.kind), bytes(record.data), user=record.made_by
+    )
+    return {"digest": record.digest, "plan": plan.fingerprint()}
 
 
 def user_list_confirmation():

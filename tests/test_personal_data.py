@@ -220,6 +220,7 @@ def test_gallring_thins_out_old_personal_data_and_logs_counts_only(client, cast,
         "invitation_recipients": 1,
         "feedback_recipients": 1,
         "user_lists": 0,
+        "register_files": 0,
     }
     assert RetentionRun.objects.count() == 1 and ContactPerson.objects.count() == 3
     assert "Anna Ek" in str(found_anywhere("Anna Ek"))

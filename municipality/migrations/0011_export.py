@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('municipality', '0009_user_import'),
+        ('municipality', '0010_register_import'),
     ]
 
     operations = [

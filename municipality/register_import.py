@@ -1,0 +1,347 @@
+"""Importing the register from spreadsheets: organisations, agreements, grants, all or none.
+
+The base names no feature: each feature registers its kind of file here (`register`, in
+its `AppConfig.ready()`) with its columns, its planner and its template. A file is read by
+`municipality.tabular`, then *planned*: every row is checked against the register as it
+is and against the file's other rows, and the plan says what would be created, what
+updated (old → new) and what is unchanged, and every problem with its row, column and a
+Swedish message. Nothing is written while planning.
+
+`run` plans the same bytes again inside one transaction and writes only if there is no
+problem (and, from the web, the plan is still the one shown: its fingerprint): all rows
+or none. The writes are bulk operations that also write the change history, as made by
+the importing user, with the file's name as the reason.
+
+Between the upload and the confirmation the file is kept (`RegisterImport`, checked by
+its SHA-256), so the confirmation imports exactly the previewed bytes.
+"""
+
+import datetime
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from municipality import personal_data, tabular
+from municipality.inputs import refuse_line_breaks
+from municipality.models import RegisterImport
+
+MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a grant file of 50,000 rows, with room to spare
+MAX_ROWS = 50_000
+SHOWN = 200  # rows of each part of a preview shown on the page
+REASON_LENGTH = 100  # simple_history's history_change_reason
+
+
+class Changed(Exception):
+    """The file or the register changed since the preview; nothing was written."""
+
+
+class Refused(Exception):
+    """The file has problems; nothing was written. `plan` says which."""
+
+    def __init__(self, plan):
+        super().__init__(f"{len(plan.problems)} problems")
+        self.plan = plan
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of file the register imports. `planner(table, user, progress)` gives the
+    Plan; `template(user)` the workbook to fill in; `rule` the named rule allowing it."""
+
+    name: str
+    label: object
+    rule: str
+    columns: object
+    planner: object
+    template: object
+    list_url: str
+    template_name: str
+
+
+KINDS = {}
+
+
+def register(kind):
+    KINDS[kind.name] = kind
+
+
+def kind_named(name):
+    """The registered kind, or LookupError."""
+    return KINDS[name]
+
+
+@dataclass
+class Item:
+    """One record the plan creates, updates or leaves: from which row, of what kind, its
+    name, and (for an update) what changes as (label, old, new)."""
+
+    row: int
+    what: str
+    name: str
+    changes: list = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    create: list
+    update: list
+    unchanged: list
+    problems: list
+    ignored: list
+    rows: int
+    # Writes what the plan says: write(user=…, reason=…); None when there are problems.
+    write: object = None
+
+    @property
+    def may_import(self):
+        return not self.problems and bool(self.create or self.update)
+
+    def fingerprint(self):
+        """What the plan would write; the confirmation must match it."""
+        parts = [
+            (label, item.row, item.what, item.name, item.changes)
+            for label, items in (("create", self.create), ("update", self.update))
+            for item in items
+        ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def counts(self):
+        return {
+            "rows": self.rows,
+            "created": len(self.create),
+            "updated": len(self.update),
+            "unchanged": len(self.unchanged),
+        }
+
+
+def read(kind, data):
+    """The file's table under the kind's columns, or tabular.FileError."""
+    return tabular.read(data, kind.columns(), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+
+
+def plan(kind, data, *, user, progress=None):
+    """The plan for the file's bytes, or tabular.FileError. `progress(done, total)` is
+    called now and then while the rows are checked."""
+    table = read(kind, data)
+    result = kind.planner(table, user, progress)
+    result.problems.sort(key=lambda problem: problem.row)
+    return result
+
+
+def reason_for(file_name):
+    """The change history's reason for what an import wrote: the file's name."""
+    reason = _("Imported from %(file)s") % {"file": file_name or _("a file")}
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
+
+
+@transaction.atomic
+def run(kind, data, *, user, file_name, fingerprint=None, progress=None):
+    """Plan the file and, if it has no problems (Refused otherwise) and its plan is the one
+    with `fingerprint` when given (Changed otherwise), write it: all rows or none."""
+    result = plan(kind, data, user=user, progress=progress)
+    if result.problems:
+        raise Refused(result)
+    if fingerprint is not None and (not result.may_import or result.fingerprint() != fingerprint):
+        raise Changed
+    if result.may_import:
+        result.write(user=user, reason=reason_for(file_name))
+    return result
+
+
+# Reading one row's cells: the helpers every kind's planner shares ----------------------------
+
+
+def folded(name):
+    """A name as compared: case, composition and runs of spaces forgiven."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+class Rows:
+    """A planner's view of the table: each cell read into a value, and each problem noted
+    under the row and column it came from."""
+
+    def __init__(self, kind, table):
+        self.kind = kind
+        self.table = table
+        self.problems = list(table.problems)
+        self.columns = {column.key: column for column in kind.columns()}
+
+    def header(self, key):
+        return self.table.headers.get(key) or self.columns[key].header
+
+    def has(self, key):
+        """The file has this column."""
+        return key in self.table.headers
+
+    def problem(self, row, key, message):
+        self.problems.append(tabular.Problem(row.number, self.header(key), str(message)))
+
+    def bad(self, row, before):
+        """Problems were found in the row since `before` problems were counted."""
+        return len(self.problems) > before
+
+    def text(self, row, key, multiline=False):
+        """The cell as one line of text ("" when empty); None (and a problem) if not.
+        A `multiline` cell (a purpose, a note) may hold line breaks."""
+        value = tabular.text(row.values.get(key))
+        if multiline:
+            return value.replace("\x00", "")
+        try:
+            refuse_line_breaks(value)
+        except ValidationError as error:
+            self.problem(row, key, error.messages[0])
+            return None
+        return value
+
+    def required(self, row, key, multiline=False):
+        value = self.text(row, key, multiline)
+        if value == "" and key not in row.unreadable:
+            self.problem(row, key, _("Fill in %(column)s.") % {"column": self.header(key)})
+            return None
+        return value
+
+    def parsed(self, row, key, parse, required=False):
+        """The cell through `parse` (tabular.date_of, kronor_of …); None when empty; a
+        problem (and None) when it cannot be read."""
+        value = row.values.get(key)
+        if tabular.text(value) == "":
+            if required and key not in row.unreadable:
+                self.problem(row, key, _("Fill in %(column)s.") % {"column": self.header(key)})
+            return None
+        try:
+            return parse(value)
+        except ValidationError as error:
+            self.problem(row, key, error.messages[0])
+            return None
+
+    def model_errors(self, row, error, columns):
+        """A model's ValidationError under the columns its fields came from."""
+        for name, messages in error.message_dict.items():
+            key = columns.get(name) or next(iter(columns.values()))
+            for message in messages:
+                self.problem(row, key, message)
+
+    def plan(self, create, update, unchanged, write):
+        problems = self.problems
+        return Plan(
+            create=create,
+            update=update,
+            unchanged=unchanged,
+            problems=problems,
+            ignored=self.table.ignored,
+            rows=len(self.table.rows),
+            write=None if problems else write,
+        )
+
+
+def integer_of(value):
+    """A whole number from a cell (12, "12", 12.0)."""
+    written = tabular.text(value)
+    try:
+        return int(written)
+    except ValueError:
+        raise ValidationError(
+            _("“%(value)s” is not a whole number.") % {"value": written[:40]}, code="integer"
+        ) from None
+
+
+def shown(value):
+    """A value as the preview shows it, old or new."""
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def assign(obj, values):
+    """Set `values` ({field: value}) on `obj`; what those fields held before."""
+    before = {name: getattr(obj, name) for name in values}
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return before
+
+
+def differences(obj, before, labels):
+    """The (label, old, new) of the fields in `before` that `obj` now holds otherwise:
+    asked after the model's clean(), which may write a value as the register holds it."""
+    return [
+        (str(labels.get(name, name)), shown(old), shown(getattr(obj, name)))
+        for name, old in before.items()
+        if getattr(obj, name) != old
+    ]
+
+
+def every(rows, progress, step=500):
+    """The rows, calling `progress(done, total)` every `step` rows and at the end."""
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if progress is not None and (done % step == 0 or done == total):
+            progress(done, total)
+
+
+# Between the upload and the confirmation --------------------------------------------------
+
+
+def too_large():
+    return tabular.FileError(
+        _("The file is too large: at most %(size)s MB can be imported at once.")
+        % {"size": MAX_BYTES // (1024 * 1024)}
+    )
+
+
+def upload(kind, file, *, by):
+    """Keep an uploaded file for its preview, after reading it once: a file too large is
+    refused before it is read, and one that is no spreadsheet at all (tabular.FileError)
+    is refused at once and not kept."""
+    if file.size > MAX_BYTES:
+        raise too_large()
+    data = file.read(MAX_BYTES + 1)
+    read(kind, data)
+    RegisterImport.objects.filter(made_by=by, kind=kind.name, imported_at__isnull=True).delete()
+    return RegisterImport.objects.create(
+        kind=kind.name,
+        made_by=by,
+        file_name=(file.name or "")[-200:],
+        digest=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
+
+
+@transaction.atomic
+def confirm(record, *, user, digest, fingerprint):
+    """Import the kept file if it is the one previewed (`digest`) and its plan is the one
+    shown (`fingerprint`); then the bytes are let go and what was done remembered."""
+    locked = RegisterImport.objects.select_for_update().get(pk=record.pk)
+    if locked.imported_at is not None or not locked.is_intact or digest != locked.digest:
+        raise Changed
+    kind = kind_named(locked.kind)
+    try:
+        result = run(
+            kind, bytes(locked.data), user=user, file_name=locked.file_name, fingerprint=fingerprint
+        )
+    except Refused:
+        raise Changed from None
+    locked.imported_at = timezone.now()
+    locked.data = b""
+    locked.counts = result.counts()
+    locked.save()
+    return locked
+
+
+@personal_data.retention_step(
+    "register_files", gettext_lazy("Uploaded register files never imported")
+)
+def pending_files(today):
+    """An uploaded file may hold contact persons; one not imported within a day goes."""
+    old = RegisterImport.objects.filter(
+        imported_at__isnull=True, made_at__date__lt=today - datetime.timedelta(days=1)
+    )
+    return old.delete()[0]
