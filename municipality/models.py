@@ -472,6 +472,8 @@ class Export(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class RegisterImport(models.Model):
     """An uploaded file of organisations, agreements or grants (municipality.register_import),
     kept between the preview and the confirmation so that exactly the previewed bytes are

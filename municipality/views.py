@@ -286,6 +286,8 @@ def export_download(request, pk):
         filename=export.file_name,
         content_type=content_type,
     )
+
+
 # Importing the register: organisations, agreements, grants (municipality.register_import) --
 
 

@@ -153,6 +153,8 @@ def auditors_export(cast):
 
 def only_the_auditor():
     return {**same_for(NOT_FOUND), "auditor": PAGE}
+
+
 ORGANISATION_LIST = "organisationsnummer;namn;ort\r\n802479-1454;Föreningen Ängen;Malmö\r\n".encode(
     "cp1252"
 )
