@@ -329,7 +329,12 @@ class Meeting(Archivable):
         indexes = [
             models.Index(fields=["start"], name="meeting_start"),
             # A forum's meetings in a period, and in order: its page, its feed, the report.
-            models.Index(fields=["forum", "start"], name="meeting_forum_start"),
+            # It also holds what a feed's 304 compares (archived, revision, last change),
+            # so that answer is read from the index alone.
+            models.Index(
+                fields=["forum", "start", "archived_at", "sequence", "updated_at"],
+                name="meeting_forum_start_state",
+            ),
         ]
 
     def __str__(self):
