@@ -27,4 +27,6 @@ urlpatterns = [
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("halsa/", municipality_views.health, name="health"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", municipality_views.favicon, name="favicon"),
 ]

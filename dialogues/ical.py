@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from municipality.mail import one_line
 
@@ -26,7 +26,9 @@ def feed(meetings, name, base_url):
     with translation.override("sv"):
         calendar = _calendar(name=name)
         calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", FEED_REFRESH)
+        # Outlook reads this one; icalendar would write an x-property's timedelta as
+        # "1:00:00", which is no duration: give the value its type.
+        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
         now = timezone.now()
         for meeting in meetings:

@@ -170,8 +170,8 @@ def write(
         SAMPLE,
         told("Stickprov", _sample_rows(grants, sampled), len(sampled)),
         title=(
-            f"Stickprov: {len(sampled)} av {population} bidrag, dragna med frö {seed}. "
-            "Ange samma frö och samma filter vid ett nytt uttag för att dra samma urval."
+            f"Stickprov: {len(sampled)} av {population} bidrag, dragna med startvärde {seed}. "
+            "Ange samma startvärde och samma filter vid ett nytt uttag för att dra samma urval."
         ),
     )
     changes, records = _change_rows(grants, changes_from, changes_to)
@@ -410,7 +410,7 @@ def _change_rows(grants, changes_from, changes_to):
     return rows(), total
 
 
-SUMMARY_WIDTHS = (34, 34, 17, 15, 15, 15, 15, 15, 15, 12, 12, 12)
+SUMMARY_WIDTHS = (34, 34, 17, 15, 15, 15, 15, 15, 15, 18, 18, 18)
 MONEY = ["kronor"] * 9
 
 
@@ -447,9 +447,9 @@ def _summary(sheet, grants, payments):
         "Sökt (databasen)",
         "Beviljat (databasen)",
         "Utbetalt (databasen)",
-        "Diff sökt",
-        "Diff beviljat",
-        "Diff utbetalt",
+        "Avvikelse sökt",
+        "Avvikelse beviljat",
+        "Avvikelse utbetalt",
     ]
     d, p = f"'{DECISION_SHEET}'", f"'{PAYMENT_SHEET}'"
     applied, granted = letter(DECISIONS, "Sökt belopp"), letter(DECISIONS, "Beviljat belopp")
@@ -541,7 +541,7 @@ def _about(book, *, user, now, filters, counts, sample, period):
             ("Tidpunkt", timezone.localtime(now).replace(tzinfo=None)),
             *[(f"Filter: {label}", value) for label, value in filters],
             ("Stickprov", f"{sample[0]} av {sample[1]} bidrag"),
-            ("Stickprovets frö", sample[2]),
+            ("Stickprovets startvärde", sample[2]),
             ("Ändringshistorik för perioden", f"{period[0]:%Y-%m-%d} – {period[1]:%Y-%m-%d}"),
             *[(f"Rader i bladet {name}", count) for name, count in counts.items()],
             ("Programversion", f"Samverkansregistret {software_version()}"),

@@ -7,6 +7,7 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,6 +101,13 @@ def retention_log(request):
         "municipality/retention_log.html",
         {"runs": runs, "settings": personal_data.retention_settings()},
     )
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """The icon, for those who ask for /favicon.ico rather than reading the page's link."""
+    return redirect(static("favicon.svg"))  # not permanent: the name carries its hash
 
 
 @login_not_required

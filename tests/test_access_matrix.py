@@ -177,6 +177,7 @@ def register_upload(cast):
 
 # url name -> (function from the cast to the URL's kwargs, or None; outcome per person)
 EXPECTED = {
+    "favicon": (None, public(REDIRECT)),
     "export_list": (None, same_for(PAGE)),
     "export_detail": (auditors_export, only_the_auditor()),
     "export_download": (auditors_export, only_the_auditor()),

@@ -75,3 +75,11 @@ def test_something_the_user_sees_but_may_not_change_says_that(cast, client):
     response = client.get(reverse("meeting_update", kwargs={"pk": cast.meeting.pk}))
     assert response.status_code == 403
     assert "men din roll ger dig inte rätt att ändra det" in response.content.decode()
+
+
+def test_favicon_answers_for_every_visitor(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response.headers["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)

@@ -50,7 +50,7 @@ def test_auditor_watches_a_background_workbook_and_takes_it_alone(page, browser,
     call_command("load_demo", quiet_logins=True)
     log_in(page, "revisor")
     page.get_by_role("link", name="Bidrag").first.click()
-    page.get_by_label("Frö för stickprovet").fill("11")
+    page.get_by_label("Startvärde för stickprovet").fill("11")
     page.get_by_role("button", name="Ladda ner arbetsboken").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Revisorns arbetsbok över bidrag")
     expect(page.get_by_role("status")).to_have_text("Väntar på sin tur.")

@@ -17,7 +17,7 @@ def test_auditor_filters_grants_and_downloads_the_workbook(page):
     page.get_by_label("År").fill("2025")
     page.get_by_role("button", name="Filtrera").click()
     expect(page.get_by_test_id("total-granted")).to_have_text("1 500 000 kr")
-    page.get_by_label("Frö för stickprovet").fill("2026")
+    page.get_by_label("Startvärde för stickprovet").fill("2026")
     with page.expect_download() as download:
         page.get_by_role("button", name="Ladda ner arbetsboken").click()
     assert download.value.suggested_filename.endswith("-fro-2026.xlsx")

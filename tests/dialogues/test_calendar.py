@@ -560,3 +560,12 @@ def test_checking_the_holder_costs_a_few_queries_per_poll(client, cast, soon):
     with CaptureQueriesContext(connection) as queries:
         assert get_feed(client, feed, if_none_match=first["ETag"]).status_code == 304
     assert len(queries) <= 8  # the feed, the holder's scope and right, the 304 fingerprint
+
+
+def test_feed_tells_clients_to_refresh_hourly_in_valid_durations(client, cast):
+    """RFC 7986's REFRESH-INTERVAL and Outlook's X-PUBLISHED-TTL, both as ISO durations."""
+    feed = feed_for("forum", cast.asn_forum, cast.staff)
+    unfolded = get_feed(client, feed).content.decode().replace("\r\n ", "")
+    lines = unfolded.splitlines()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
+    assert "X-PUBLISHED-TTL:PT1H" in lines

@@ -120,10 +120,10 @@ def test_the_same_seed_draws_the_same_sample(cast, book):
     assert ids == [r["Bidrags-id"] for r in table(again["Stickprov"], header_row=2)]
     assert len(ids) == len(set(ids)) == 3
     assert set(ids) <= set(malmo_grants(cast).values_list("pk", flat=True))
-    assert "frö 7" in first["Stickprov"]["A1"].value
-    assert about(first)["Stickprovets frö"] == 7
+    assert "startvärde 7" in first["Stickprov"]["A1"].value
+    assert about(first)["Stickprovets startvärde"] == 7
     fresh = build(cast, sample_size=3, seed=None)
-    seed = about(fresh)["Stickprovets frö"]
+    seed = about(fresh)["Stickprovets startvärde"]
     redrawn = build(cast, sample_size=3, seed=seed)
     assert [r["Bidrags-id"] for r in table(fresh["Stickprov"], header_row=2)] == [
         r["Bidrags-id"] for r in table(redrawn["Stickprov"], header_row=2)
