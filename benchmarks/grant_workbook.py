@@ -222,31 +222,15 @@ def peak_mib():
 
 
 def raw_openpyxl(decisions, payments, output):
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
     from grants import workbook
-    from municipality.spreadsheet import FORMATS
 
-    book = Workbook(write_only=True)
-    for name, columns, rows in (
-        ("Beslut", workbook.DECISIONS, decisions),
-        ("Utbetalningar", workbook.PAYMENTS, payments),
-    ):
-        sheet = book.create_sheet(name)
-        sheet.append([column.header for column in columns])
-        formats = [FORMATS.get(column.kind) for column in columns]
-        for row in rows:
-            cells = []
-            for value, number_format in zip(row, formats, strict=True):
-                if number_format is None or value is None:
-                    cells.append(value)
-                else:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = number_format
-                    cells.append(cell)
-            sheet.append(cells)
-    book.save(output)
+    raw_sheets(
+        [
+            ("Beslut", workbook.DECISIONS, decisions),
+            ("Utbetalningar", workbook.PAYMENTS, payments),
+        ],
+        output,
+    )
 
 
 def tables2_export(grants, output):
