@@ -43,6 +43,7 @@ fuzz: install
 bench: install
 	$(PY) benchmarks/pages.py $(BENCH_ARGS)
 	$(PY) benchmarks/concurrent_readers.py
+	$(PY) benchmarks/exports_gunicorn.py
 
 # The browser tests drive Debian's Chromium and the workbook tests recalculate in
 # LibreOffice; install them when we may.

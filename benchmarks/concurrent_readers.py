@@ -16,10 +16,8 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,39 +29,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import throwaway  # noqa: E402
+from serving import gunicorn, manage, session_cookie  # noqa: E402
 
-VENV_BIN = Path(sys.executable).parent
 DEMO = ["--municipalities", "1", "--organisations", "60", "--meetings", "400"]
-SESSION = """
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from municipality.models import User
-user = User.objects.filter(username__startswith="tjansteperson.").order_by("pk").first()
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(settings.SESSION_COOKIE_NAME + "=" + session.session_key)
-"""
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(env, *args, capture=False):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=capture,
-        text=True,
-    ).stdout
 
 
 def reader(port, cookie, until, latencies, errors):
@@ -136,7 +104,6 @@ def main():
     parser.add_argument("--readers", type=int, default=16)
     args = parser.parse_args()
     static_root = Path(tempfile.mkdtemp(prefix="samverkan-bench-static-"))
-    server = None
     try:
         with throwaway.database("readers") as url:
             env = throwaway.settings_environment(url, static_root)
@@ -145,32 +112,15 @@ def main():
             manage(env, "collectstatic", "--noinput", "-v0")
             manage(env, "migrate", "-v0")
             manage(env, "seed_scale", "-v0", *DEMO, capture=True)
-            cookie = manage(env, "shell", "-c", SESSION, capture=True).strip().splitlines()[-1]
-            port = free_port()
+            cookie = session_cookie(env, "tjansteperson.")
             threads = str(args.readers // 3 + 1)
-            server = subprocess.Popen(
-                [
-                    *(VENV_BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"),
-                    *("--workers", "3", "--threads", threads, "--log-level", "warning"),
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             sqlite_path = url.removeprefix("sqlite:///") if url.startswith("sqlite") else None
-            print(f"{args.readers} readers, {args.seconds:.0f} s each phase …", file=sys.stderr)
-            phase(port, cookie, args.readers, 3)  # warm-up: every worker's first requests
-            alone = phase(port, cookie, args.readers, args.seconds)
-            beside = phase(port, cookie, args.readers, args.seconds, sqlite_path)
+            with gunicorn(env, "--workers", "3", "--threads", threads) as port:
+                print(f"{args.readers} readers, {args.seconds:.0f} s each phase …", file=sys.stderr)
+                phase(port, cookie, args.readers, 3)  # warm-up: every worker's first requests
+                alone = phase(port, cookie, args.readers, args.seconds)
+                beside = phase(port, cookie, args.readers, args.seconds, sqlite_path)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
         shutil.rmtree(static_root, ignore_errors=True)
     engine = "SQLite" if sqlite_path else "PostgreSQL"
     print(
