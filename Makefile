@@ -39,7 +39,8 @@ fuzz: install
 
 # Pages at demo size and at scale size, the feeds and the workbook against their floors:
 # one table (SQLite; PostgreSQL when DATABASE_URL is set); then 16 readers at once, with
-# and without a writer. Never part of `make test`.
+# and without a writer; then the largest direct exports through gunicorn's defaults.
+# Never part of `make test`.
 bench: install
 	$(PY) benchmarks/pages.py $(BENCH_ARGS)
 	$(PY) benchmarks/concurrent_readers.py
