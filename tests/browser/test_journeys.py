@@ -167,9 +167,10 @@ def test_staff_log_a_foreningstraff_follow_up_its_issues_and_print_the_minutes(
 
 
 def next_weekday_holiday(after):
-    """The first public holiday on a weekday after `after`, and the working day after it."""
+    """The first public holiday on a weekday after `after` (not an eve such as julafton,
+    which is a day off but no public holiday), and the working day after it."""
     day = after
-    while not (holiday_name(day) and day.weekday() < 5):
+    while not (holiday_name(day) and not holiday_name(day).endswith("afton") and day.weekday() < 5):
         day += datetime.timedelta(days=1)
     working = day + datetime.timedelta(days=1)
     while holiday_name(working) or working.weekday() >= 5:
