@@ -29,6 +29,15 @@ def organisations_of(municipality_id, chosen=()):
     )
 
 
+# Checkboxes with a search box over them, for a choice among many organisations.
+ORGANISATION_CHECKBOXES = "dialogues/fields/organisation_checkboxes.html"
+
+
+def checkbox_layout(fields, name):
+    """Every field in order, the organisations' choice `name` as searchable checkboxes."""
+    return Layout(*[Field(f, template=ORGANISATION_CHECKBOXES) if f == name else f for f in fields])
+
+
 class ForumForm(CrispyModelForm):
     class Meta:
         model = Forum
@@ -48,7 +57,7 @@ class ForumForm(CrispyModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "target_groups": forms.CheckboxSelectMultiple,
             "areas": forms.CheckboxSelectMultiple,
-            "members": forms.SelectMultiple(attrs={"size": 8}),
+            "members": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -62,9 +71,9 @@ class ForumForm(CrispyModelForm):
         )
         members = self.instance.members.values_list("pk", flat=True) if self.instance.pk else ()
         self.fields["members"].queryset = organisations_of(municipality_id, members)
-        self.fields["members"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
         self.fields["areas"].queryset = Area.objects.filter(municipality_id=municipality_id)
         self.order_fields(self.Meta.fields)
+        self.helper.layout = checkbox_layout(self.fields, "members")
 
 
 class MeetingForm(CrispyModelForm):
@@ -115,14 +124,7 @@ class MeetingForm(CrispyModelForm):
         elif forum is not None:
             self.fields["invited"].initial = list(forum.members.values_list("pk", flat=True))
         self.order_fields(["forum", "title", "start", "end", "place", "online_link", "invited"])
-        self.helper.layout = Layout(
-            *[
-                Field(name, template="dialogues/fields/invitees.html")
-                if name == "invited"
-                else name
-                for name in self.fields
-            ]
-        )
+        self.helper.layout = checkbox_layout(self.fields, "invited")
 
     def clean(self):
         cleaned = super().clean()

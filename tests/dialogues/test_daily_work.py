@@ -322,7 +322,7 @@ def test_invitees_are_checkboxes_with_a_search_box(client, cast):
     html = client.get(reverse("meeting_create")).content.decode()
     assert 'type="checkbox" name="invited"' in html
     assert "Ctrl" not in html
-    assert 'data-filter-checkboxes="invitee-list"' in html
+    assert 'data-filter-checkboxes="id_invited_list"' in html
     assert "js/checkbox-filter" in html
 
 
@@ -361,3 +361,12 @@ def test_month_view_shows_a_meeting_in_its_iso_week_row(client, cast):
     day = next(d for d in week["days"] if d["date"] == datetime.date(2026, 12, 28))
     assert [m.title for m in day["meetings"]] == ["Temadag vecka 53"]
     assert '<tr data-week="53">' in response.content.decode()
+
+
+def test_forum_members_are_checkboxes_too(client, cast):
+    client.force_login(cast.staff)
+    url = reverse("forum_update", args=[cast.asf_forum.pk])
+    html = client.get(url).content.decode()
+    assert 'type="checkbox" name="members"' in html
+    assert 'data-filter-checkboxes="id_members_list"' in html
+    assert "Ctrl" not in html
