@@ -194,6 +194,16 @@ SWEDISH_MONTHS = [
 ]
 
 
+def show_month(page, day):
+    """Step with "Nästa månad" to the month of `day`, as a person would."""
+    heading = f"{SWEDISH_MONTHS[day.month - 1].capitalize()} {day.year}"
+    for _month in range(14):
+        if page.get_by_role("heading", level=1).inner_text() == heading:
+            break
+        page.get_by_role("link", name="Nästa månad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
 def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(page, shoot):
     """journey-2-temadag: a förtroendevald schedules a temadag on a public holiday, sees
     the warning before saving, moves it to the next working day, and finds it in the
@@ -204,10 +214,15 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, "fortroendevald")
     page.get_by_role("link", name="Möten", exact=True).first.click()
-    page.get_by_role("link", name="Nytt möte").click()
+    page.get_by_role("link", name="Månadsvy").click()
+    expect(page.locator('td[aria-current="date"]')).to_have_count(1)
+    show_month(page, holiday)
+    page.get_by_role("link", name=f"Nytt möte {holiday.isoformat()}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nytt möte")
     expect(page.get_by_label("Forum")).to_have_value(
         str(Forum.objects.get(name="ASN:s temadagar").pk)
     )
+    expect(page.get_by_label("Start")).to_have_value(f"{holiday.isoformat()} 09:00")
     page.get_by_label("Titel").fill(title)
     page.get_by_label("Start").fill(f"{holiday.isoformat()} 10:00")
     page.get_by_label("Slut").fill(f"{holiday.isoformat()} 15:00")
@@ -239,13 +254,7 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
 
     page.get_by_role("link", name="Möten", exact=True).first.click()
     page.get_by_role("link", name="Månadsvy").click()
-    expect(page.locator('td[aria-current="date"]')).to_have_count(1)
-    heading = f"{SWEDISH_MONTHS[working_day.month - 1].capitalize()} {working_day.year}"
-    for _month in range(14):
-        if page.get_by_role("heading", level=1).inner_text() == heading:
-            break
-        page.get_by_role("link", name="Nästa månad").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    show_month(page, working_day)
     row = page.locator("table.calendar tbody tr", has=page.get_by_role("link", name=title))
     expect(row.get_by_role("rowheader")).to_have_text(re.compile(rf"\b{week}$"))
     cell = page.locator(f'td[data-date="{working_day.isoformat()}"]')
