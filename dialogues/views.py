@@ -272,7 +272,9 @@ def scheduled(request, form, heading, cancel_url):
     the form comes back with the warnings, and only "Save anyway" saves it as it is."""
     warnings = []
     if form.is_valid():
-        warnings = scheduling.warnings_for(form.instance)
+        # An edit that leaves the time and forum as they were is not warned of again.
+        moved = form.instance.pk is None or {"forum", "start", "end"} & set(form.changed_data)
+        warnings = scheduling.warnings_for(form.instance) if moved else []
         if scheduling.confirmed(request.POST, warnings):
             if form.instance.pk is None:
                 form.instance.created_by = request.user

@@ -370,3 +370,23 @@ def test_forum_members_are_checkboxes_too(client, cast):
     assert 'type="checkbox" name="members"' in html
     assert 'data-filter-checkboxes="id_members_list"' in html
     assert "Ctrl" not in html
+
+
+def test_editing_a_confirmed_holiday_meeting_without_moving_it_warns_no_more(client, cast):
+    meeting = Meeting.objects.create(
+        forum=cast.asn_forum,
+        title="Temadag",
+        start=local(2026, 12, 25, 10),
+        end=local(2026, 12, 25, 12),
+    )
+    client.force_login(cast.elected)
+    url = reverse("meeting_update", args=[meeting.pk])
+    data = holiday_data(cast, title="Temadag", place="Rådhuset", seen=seen(client, url))
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "Rådhuset"
+    moved = {**data, "start": "2026-12-26 10:00", "end": "2026-12-26 12:00"}
+    moved["seen"] = seen(client, url)
+    assert client.post(url, moved).context["warnings"] == [
+        "2026-12-26 är en helgdag i Sverige (Annandag jul)."
+    ]
