@@ -42,6 +42,15 @@ def shoot(page, request):
     return shot
 
 
+def on_a_phone(page, shoot, name):
+    """The page as a 375 px phone shows it: nothing wider than the screen."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shoot(f"{name}-375px")
+    page.set_viewport_size(size)
+
+
 ATTENDING = {  # organisation: people who came
     "Stiftelsen Stadsmissionen i Malmö": 3,
     "Röda Korset Malmö krets": 2,
@@ -102,6 +111,7 @@ def test_staff_log_a_foreningstraff_follow_up_its_issues_and_print_the_minutes(
     second.select_option(label="Brukarföreningen Malmö")
     page.locator("[name=raised-1-text]").fill("Värmestugan behöver öppet på helger.")
     shoot("meeting-log-form")
+    on_a_phone(page, shoot, "meeting-log-form")
     page.get_by_role("button", name="Spara", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Mötet är dokumenterat")
     expect(page.get_by_text("Deltagare från organisationer totalt: 9")).to_be_visible()
@@ -139,6 +149,7 @@ def test_staff_log_a_foreningstraff_follow_up_its_issues_and_print_the_minutes(
     page.get_by_role("button", name="Skriv ut").click()
     assert page.evaluate("window.printed") is True
     shoot("minutes-screen")
+    on_a_phone(page, shoot, "minutes-screen")
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Skriv ut")).to_be_hidden()
     expect(page.locator("header")).to_be_hidden()
@@ -241,6 +252,7 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     )
     expect(page.get_by_role("button", name="Spara ändå")).to_be_visible()
     shoot("holiday-warning")
+    on_a_phone(page, shoot, "holiday-warning")
     assert not Meeting.objects.filter(title=title).exists()
 
     page.get_by_label("Start").fill(f"{working_day.isoformat()} 10:00")
@@ -260,6 +272,7 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     cell = page.locator(f'td[data-date="{working_day.isoformat()}"]')
     expect(cell.get_by_role("link", name=re.compile(title))).to_be_visible()
     shoot("month-view")
+    on_a_phone(page, shoot, "month-view")
     page.get_by_role("link", name="Idag").click()
     expect(page.locator('td[aria-current="date"]')).to_have_count(1)
 
