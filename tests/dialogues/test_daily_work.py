@@ -390,3 +390,14 @@ def test_editing_a_confirmed_holiday_meeting_without_moving_it_warns_no_more(cli
     assert client.post(url, moved).context["warnings"] == [
         "2026-12-26 är en helgdag i Sverige (Annandag jul)."
     ]
+
+
+def test_the_minutes_count_one_person_in_the_singular(client, cast):
+    invitation = cast.meeting.invitations.get()
+    invitation.people = 1
+    invitation.save()
+    cast.meeting.count_people()
+    cast.meeting.save()
+    client.force_login(cast.staff)
+    html = client.get(reverse("meeting_minutes", args=[cast.meeting.pk])).content.decode()
+    assert "1 organisation, 1 person</p>" in html
