@@ -1,6 +1,8 @@
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Invitation, Meeting, Observation, default_feedback_due
@@ -27,6 +29,15 @@ def organisations_of(municipality_id, chosen=()):
     )
 
 
+# Checkboxes with a search box over them, for a choice among many organisations.
+ORGANISATION_CHECKBOXES = "dialogues/fields/organisation_checkboxes.html"
+
+
+def checkbox_layout(fields, name):
+    """Every field in order, the organisations' choice `name` as searchable checkboxes."""
+    return Layout(*[Field(f, template=ORGANISATION_CHECKBOXES) if f == name else f for f in fields])
+
+
 class ForumForm(CrispyModelForm):
     class Meta:
         model = Forum
@@ -46,7 +57,7 @@ class ForumForm(CrispyModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "target_groups": forms.CheckboxSelectMultiple,
             "areas": forms.CheckboxSelectMultiple,
-            "members": forms.SelectMultiple(attrs={"size": 8}),
+            "members": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -60,9 +71,9 @@ class ForumForm(CrispyModelForm):
         )
         members = self.instance.members.values_list("pk", flat=True) if self.instance.pk else ()
         self.fields["members"].queryset = organisations_of(municipality_id, members)
-        self.fields["members"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
         self.fields["areas"].queryset = Area.objects.filter(municipality_id=municipality_id)
         self.order_fields(self.Meta.fields)
+        self.helper.layout = checkbox_layout(self.fields, "members")
 
 
 class MeetingForm(CrispyModelForm):
@@ -70,8 +81,8 @@ class MeetingForm(CrispyModelForm):
         label=_("Invited organisations"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("The forum's members unless you choose otherwise."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Tick those to invite. With none ticked, the forum's members are invited."),
     )
 
     class Meta:
@@ -96,6 +107,11 @@ class MeetingForm(CrispyModelForm):
         forum = self.instance.forum if self.instance.forum_id else None
         if forum is None and self.initial.get("forum"):
             forum = forums.filter(pk=self.initial["forum"]).first()
+        if forum is None and not self.instance.pk:
+            only = list(forums[:2])
+            if len(only) == 1:  # the one forum this user may schedule in is chosen
+                forum = only[0]
+                self.initial["forum"] = forum.pk
         municipality_id = forum.municipality_id if forum else access.scope_for(user).municipality_id
         invited = (
             list(self.instance.invitations.values_list("organisation_id", flat=True))
@@ -108,6 +124,7 @@ class MeetingForm(CrispyModelForm):
         elif forum is not None:
             self.fields["invited"].initial = list(forum.members.values_list("pk", flat=True))
         self.order_fields(["forum", "title", "start", "end", "place", "online_link", "invited"])
+        self.helper.layout = checkbox_layout(self.fields, "invited")
 
     def clean(self):
         cleaned = super().clean()
@@ -134,7 +151,8 @@ class MeetingLogForm(CrispyModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["status", "participants_count", "internal_participants", "minutes"]
+        # participants_count is not asked: it is the attendance's sum (Meeting.count_people).
+        fields = ["status", "internal_participants", "minutes"]
         widgets = {
             "internal_participants": forms.Textarea(attrs={"rows": 2}),
             "minutes": forms.Textarea(attrs={"rows": 6}),
@@ -207,12 +225,19 @@ class ObservationForm(CrispyModelForm):
             municipality_id=self.instance.meeting.forum.municipality_id
         )
 
+        self.fields["handled_on"].help_text = _("Today, if left empty.")
+
     def clean(self):
-        """Choosing where it goes forwards it: no second save to change the status."""
+        """Choosing where it goes forwards it, and marking it handled dates it today unless
+        another day is given: neither needs a second save."""
         cleaned = super().clean()
-        if cleaned.get("forwarded_to") and cleaned.get("status") == Observation.Status.OPEN:
+        status = cleaned.get("status")
+        if cleaned.get("forwarded_to") and status == Observation.Status.OPEN:
             cleaned["status"] = Observation.Status.FORWARDED
-            self.instance.status = Observation.Status.FORWARDED
+        # An empty date is today; an unreadable one stays an error.
+        undated = not cleaned.get("handled_on") and "handled_on" not in self.errors
+        if status == Observation.Status.HANDLED and undated:
+            cleaned["handled_on"] = timezone.localdate()
         return cleaned
 
     def clean_status(self):

@@ -359,6 +359,12 @@ class Meeting(Archivable):
         current = tuple(getattr(self, name) for name in self.CALENDAR_FIELDS)
         return stored is not None and stored != current
 
+    def count_people(self):
+        """People from organisations in all, as the sum of the attendance per organisation
+        (so the total never disagrees with the rows it sums); saved with the meeting."""
+        total = self.invitations.filter(attended=True).aggregate(total=models.Sum("people"))
+        self.participants_count = total["total"] or 0
+
     @property
     def iso_week(self):
         return timezone.localtime(self.start).isocalendar().week

@@ -1,9 +1,11 @@
 """Warnings when a meeting is scheduled: a Swedish holiday, or a clash within the body.
 
-They warn and never block: a temadag on a holiday may be intended.
+They come before anything is saved, and never block: a temadag on a holiday may be
+intended, so "Save anyway" saves it once the user has seen exactly these warnings.
 """
 
 import datetime
+import hashlib
 from functools import cache
 
 import holidays
@@ -13,6 +15,11 @@ from django.utils.translation import gettext as _
 from dialogues.models import Meeting
 
 DEFAULT_LENGTH = datetime.timedelta(hours=2)
+# A day chosen in the month view starts the new meeting at nine.
+DEFAULT_START = datetime.timedelta(hours=9)
+# The button that saves despite the warnings, and the hidden field naming what was seen.
+SAVE_ANYWAY = "save_anyway"
+WARNED = "warned"
 
 
 @cache
@@ -62,3 +69,18 @@ def warnings_for(meeting):
             }
         )
     return messages
+
+
+def fingerprint(warnings):
+    """Names the warnings shown, so a confirmation holds for those and no others."""
+    if not warnings:
+        return ""
+    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:20]
+
+
+def confirmed(data, warnings):
+    """Nothing to warn of, or "Save anyway" pressed after seeing these very warnings (a
+    changed date or time that warns of something else is warned of again)."""
+    if not warnings:
+        return True
+    return SAVE_ANYWAY in data and data.get(WARNED) == fingerprint(warnings)

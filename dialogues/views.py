@@ -1,4 +1,5 @@
 import calendar
+import copy
 import datetime
 import hashlib
 
@@ -27,7 +28,14 @@ from dialogues.forms import (
     ObservationForm,
     RaisedFormSet,
 )
-from dialogues.models import CalendarFeed, Forum, Invitation, Meeting, Observation
+from dialogues.models import (
+    CalendarFeed,
+    Forum,
+    Invitation,
+    Meeting,
+    Observation,
+    local_midnight,
+)
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
 from municipality import access, archive, history, inputs, lists, mail
 from partners.models import ContactPerson
@@ -189,6 +197,9 @@ def meeting_calendar(request):
             "grid": grid,
             "previous": previous.strftime("%Y-%m"),
             "following": following.strftime("%Y-%m"),
+            "this_month": today.strftime("%Y-%m"),
+            "showing_this_month": (month.year, month.month) == (today.year, today.month),
+            "may_book": access.allows(request.user, "schedule_meeting"),
         },
     )
 
@@ -233,18 +244,12 @@ def meeting_detail(request, pk):
 
 def meeting_create(request):
     access.require(request.user, "schedule_meeting")
-    form = MeetingForm(
-        request.POST or None,
-        user=request.user,
-        initial={"forum": inputs.id_param(request.GET, "forum")},
-    )
-    if form.is_valid():
-        form.instance.created_by = request.user
-        meeting = form.save()
-        warn(request, meeting)
-        messages.success(request, _("The meeting was saved."))
-        return redirect(meeting)
-    return form_page(request, form, _("New meeting"), reverse("meeting_list"))
+    initial = {"forum": inputs.id_param(request.GET, "forum")}
+    day = inputs.date_param(request.GET, "date")
+    if day is not None:  # a day clicked in the month view
+        initial["start"] = local_midnight(day) + scheduling.DEFAULT_START
+    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
+    return scheduled(request, form, _("New meeting"), reverse("meeting_list"))
 
 
 @require_POST
@@ -256,20 +261,37 @@ def meeting_archive(request, pk):
 
 def meeting_update(request, pk):
     meeting = Meeting.objects.for_change(request.user, pk=pk)
-    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    # The form fills its own copy: the heading names the meeting as saved.
+    form = MeetingForm(request.POST or None, instance=copy.copy(meeting), user=request.user)
+    heading = _("Edit %(title)s") % {"title": meeting.title}
+    return scheduled(request, form, heading, meeting.get_absolute_url())
+
+
+def scheduled(request, form, heading, cancel_url):
+    """Save a valid meeting, unless it falls on a holiday or clashes within its body: then
+    the form comes back with the warnings, and only "Save anyway" saves it as it is."""
+    warnings = []
     if form.is_valid():
-        meeting = form.save()
-        warn(request, meeting)
-        messages.success(request, _("The meeting was saved."))
-        return redirect(meeting)
-    return form_page(
-        request, form, _("Edit %(title)s") % {"title": meeting.title}, meeting.get_absolute_url()
+        # An edit that leaves the time and forum as they were is not warned of again.
+        moved = form.instance.pk is None or {"forum", "start", "end"} & set(form.changed_data)
+        warnings = scheduling.warnings_for(form.instance) if moved else []
+        if scheduling.confirmed(request.POST, warnings):
+            if form.instance.pk is None:
+                form.instance.created_by = request.user
+            meeting = form.save()
+            messages.success(request, _("The meeting was saved."))
+            return redirect(meeting)
+    return render(
+        request,
+        "dialogues/meeting_form.html",
+        {
+            "form": form,
+            "heading": heading,
+            "cancel_url": cancel_url,
+            "warnings": warnings,
+            "warned": scheduling.fingerprint(warnings),
+        },
     )
-
-
-def warn(request, meeting):
-    for warning in scheduling.warnings_for(meeting):
-        messages.warning(request, warning)
 
 
 def meeting_log(request, pk):
@@ -286,8 +308,9 @@ def meeting_log(request, pk):
     )
     raised = RaisedFormSet(data, prefix="raised", form_kwargs={"meeting": meeting})
     if data is not None and form.is_valid() and attendance.is_valid() and raised.is_valid():
-        form.save()
         attendance.save()
+        form.instance.count_people()
+        form.save()
         raised_now = [raised_form.save() for raised_form in raised if raised_form.has_changed()]
         messages.success(request, _("The meeting was logged."))
         for observation in raised_now:
@@ -297,8 +320,24 @@ def meeting_log(request, pk):
     return render(
         request,
         "dialogues/meeting_log.html",
-        {"meeting": meeting, "form": form, "attendance": attendance, "raised": raised},
+        {
+            "meeting": meeting,
+            "form": form,
+            "attendance": attendance,
+            "raised": raised,
+            "people_total": people_ticked(attendance),
+        },
     )
+
+
+def people_ticked(attendance):
+    """The total as the form stands (the stored rows, or what was just posted)."""
+    total = 0
+    for row in attendance:
+        people = str(row["people"].value() or 0)
+        if row["attended"].value() and people.isdigit():
+            total += int(people)
+    return total
 
 
 def meeting_minutes(request, pk):
@@ -306,6 +345,7 @@ def meeting_minutes(request, pk):
     meeting = get_object_or_404(
         Meeting.objects.visible_to(user)
         .for_list()
+        .select_related("forum__owner__municipality")
         .prefetch_related(
             Prefetch(
                 "invitations",
@@ -357,13 +397,15 @@ def observation_update(request, pk):
     may_edit = access.allows(user, "change_observation", observation)
     form = None
     if may_edit:
-        form = ObservationForm(request.POST or None, instance=observation)
+        # The form fills its own copy: a refused save must not show its values in the
+        # summary above it, as if they were saved (nor offer to e-mail an unsaved answer).
+        form = ObservationForm(request.POST or None, instance=copy.copy(observation))
         if form.is_valid():
-            form.save()
+            saved = form.save()
             messages.success(request, _("The observation was saved."))
             if "forwarded_to" in form.changed_data:
-                told_about_forwarding(request, observation)
-            return redirect(observation)
+                told_about_forwarding(request, saved)
+            return redirect(saved)
     elif request.method == "POST":
         access.require(user, "change_observation", observation)
     contacts = ContactPerson.objects.filter(organisation=observation.organisation).reachable()

@@ -1,0 +1,288 @@
+"""Issue 14's journeys 1 and 2, each from the login page, clicking and typing as a person
+would, then checking what the database holds.
+
+Each journey saves screenshots of its key pages under $JOURNEY_SHOTS (by default
+var/journeys/), one folder per journey: journey-1-meeting-log/, journey-2-temadag/.
+"""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from dialogues.models import Forum, Invitation, Meeting, Observation
+from dialogues.scheduling import holiday_name
+from municipality.models import Body
+from tests.browser.test_login_and_navigation import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("JOURNEY_SHOTS", "var/journeys"))
+
+
+@pytest.fixture
+def shoot(page, request):
+    """shoot(name) saves a full-page screenshot as <SHOTS>/<journey>/<nn>-<name>.png."""
+    folder = SHOTS / request.function.__doc__.split(":", 1)[0].strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    taken = []
+
+    def shot(name):
+        taken.append(name)
+        page.screenshot(path=folder / f"{len(taken):02d}-{name}.png", full_page=True)
+
+    return shot
+
+
+def on_a_phone(page, shoot, name):
+    """The page as a 375 px phone shows it: nothing wider than the screen."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shoot(f"{name}-375px")
+    page.set_viewport_size(size)
+
+
+ATTENDING = {  # organisation: people who came
+    "Stiftelsen Stadsmissionen i Malmö": 3,
+    "Röda Korset Malmö krets": 2,
+    "Brukarföreningen Malmö": 4,
+}
+
+
+def held_yesterday():
+    """The föreningsträff that took place yesterday and waits to be logged: its forum's
+    six members invited, as scheduling it would have done."""
+    forum = Forum.objects.get(name="Föreningsträff hemlöshet och utsatthet")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    start = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(13)))
+    meeting = Meeting.objects.create(
+        forum=forum,
+        title="Föreningsträff om vinterberedskap",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        place="Stadshuset, sal 3",
+        agenda="Läget inför vintern.",
+    )
+    Invitation.objects.bulk_create(
+        Invitation(meeting=meeting, organisation=organisation)
+        for organisation in forum.members.all()
+    )
+    return meeting
+
+
+def test_staff_log_a_foreningstraff_follow_up_its_issues_and_print_the_minutes(
+    page, shoot, mailoutbox
+):
+    """journey-1-meeting-log: a tjänsteperson logs a held föreningsträff with three
+    attending organisations, records two issues, forwards one, later marks it handled and
+    sends the answer, and prints the minutes."""
+    call_command("load_demo", quiet_logins=True)
+    meeting = held_yesterday()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "tjansteperson")
+    to_log = page.locator("section", has_text="Genomförda möten som inte dokumenterats")
+    to_log.get_by_role("link", name=re.compile("^Dokumentera.*vinterberedskap")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentera genomfört möte")
+
+    total = page.locator("[data-attendance-total]")
+    expect(total).to_have_text("0")
+    for organisation, people in ATTENDING.items():
+        page.get_by_label(f"{organisation} deltog", exact=True).check()
+        page.get_by_label(f"Personer från {organisation}", exact=True).fill(str(people))
+    expect(total).to_have_text("9")
+    page.get_by_label("Interna deltagare").fill("Elin Ström, Ahmed Karimi")
+    page.get_by_label("Minnesanteckningar").fill("Organisationerna beskrev läget inför vintern.")
+    first, second = (
+        page.locator("[name=raised-0-organisation]"),
+        page.locator("[name=raised-1-organisation]"),
+    )
+    first.select_option(label="Röda Korset Malmö krets")
+    page.locator("[name=raised-0-theme]").fill("härbärgen")
+    page.locator("[name=raised-0-text]").fill("Härbärgena är fulla redan i december.")
+    second.select_option(label="Brukarföreningen Malmö")
+    page.locator("[name=raised-1-text]").fill("Värmestugan behöver öppet på helger.")
+    shoot("meeting-log-form")
+    on_a_phone(page, shoot, "meeting-log-form")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Mötet är dokumenterat")
+    expect(page.get_by_text("Deltagare från organisationer totalt: 9")).to_be_visible()
+    shoot("meeting-logged")
+
+    # Forward the first issue from its own page: one save makes it forwarded.
+    page.get_by_role("link", name="Härbärgena är fulla redan i december.").click()
+    page.get_by_label("Vidarebefordrad till").select_option(
+        label="Arbetsmarknads- och socialnämnden"
+    )
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Frågan är sparad")
+    summary = page.locator("dl")
+    expect(summary).to_contain_text("vidarebefordrad")
+    expect(page.get_by_role("button", name="Mejla svaret till organisationen")).to_have_count(0)
+
+    # Later: marked handled without typing a date, which is today, and the answer sent.
+    page.get_by_label("Status").select_option(label="hanterad")
+    page.get_by_label("Svar").fill("Fler platser öppnas i Mobilia från 1 december.")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(summary).to_contain_text(f"({timezone.localdate().isoformat()})")
+    shoot("issue-handled")
+    page.get_by_role("button", name="Mejla svaret till organisationen").click()
+    expect(page.get_by_role("status")).to_contain_text("Återkopplingen skickades till")
+    shoot("answer-sent")
+
+    # The minutes: a print button, the answers and the attendance total.
+    page.get_by_role("link", name="Föreningsträff om vinterberedskap").click()
+    page.get_by_role("link", name="Minnesanteckningar").click()
+    minutes = page.locator("article.minutes")
+    expect(minutes).to_contain_text("Malmö stad")
+    expect(minutes).to_contain_text("Fler platser öppnas i Mobilia från 1 december.")
+    expect(minutes).to_contain_text("3 organisationer, 9 personer")
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Skriv ut").click()
+    assert page.evaluate("window.printed") is True
+    shoot("minutes-screen")
+    on_a_phone(page, shoot, "minutes-screen")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Skriv ut")).to_be_hidden()
+    expect(page.locator("header")).to_be_hidden()
+    expect(minutes.get_by_text("Malmö stad")).to_be_visible()
+    shoot("minutes-print")
+    page.emulate_media(media="screen")
+
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.participants_count) == ("held", 9)
+    attended = Invitation.objects.filter(meeting=meeting, attended=True)
+    assert {i.organisation.name: i.people for i in attended} == ATTENDING
+    issues = {o.text: o for o in Observation.objects.filter(meeting=meeting)}
+    assert set(issues) == {
+        "Härbärgena är fulla redan i december.",
+        "Värmestugan behöver öppet på helger.",
+    }
+    answered = issues["Härbärgena är fulla redan i december."]
+    assert answered.status == "handled"
+    assert answered.forwarded_to == Body.objects.get(name="Arbetsmarknads- och socialnämnden")
+    assert answered.handled_on == timezone.localdate()
+    assert answered.feedback_sent_at is not None
+    assert issues["Värmestugan behöver öppet på helger."].status == "open"
+    answers = [m for m in mailoutbox if "Fler platser öppnas i Mobilia" in m.body]
+    assert [m.to for m in answers] == [answered.feedback_sent_to.split(", ")]
+    assert mail.outbox is mailoutbox
+
+
+def next_weekday_holiday(after):
+    """The first public holiday on a weekday after `after` (not an eve such as julafton,
+    which is a day off but no public holiday), and the working day after it."""
+    day = after
+    while not (holiday_name(day) and not holiday_name(day).endswith("afton") and day.weekday() < 5):
+        day += datetime.timedelta(days=1)
+    working = day + datetime.timedelta(days=1)
+    while holiday_name(working) or working.weekday() >= 5:
+        working += datetime.timedelta(days=1)
+    return day, working
+
+
+SWEDISH_MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def show_month(page, day):
+    """Step with "Nästa månad" to the month of `day`, as a person would."""
+    heading = f"{SWEDISH_MONTHS[day.month - 1].capitalize()} {day.year}"
+    for _month in range(14):
+        if page.get_by_role("heading", level=1).inner_text() == heading:
+            break
+        page.get_by_role("link", name="Nästa månad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
+
+def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(page, shoot):
+    """journey-2-temadag: a förtroendevald schedules a temadag on a public holiday, sees
+    the warning before saving, moves it to the next working day, and finds it in the
+    month view with its ISO week."""
+    call_command("load_demo", quiet_logins=True)
+    holiday, working_day = next_weekday_holiday(timezone.localdate() + datetime.timedelta(days=7))
+    title = "Temadag om unga vuxna i hemlöshet"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "fortroendevald")
+    page.get_by_role("link", name="Möten", exact=True).first.click()
+    page.get_by_role("link", name="Månadsvy").click()
+    expect(page.locator('td[aria-current="date"]')).to_have_count(1)
+    show_month(page, holiday)
+    page.get_by_role("link", name=f"Nytt möte {holiday.isoformat()}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nytt möte")
+    expect(page.get_by_label("Forum")).to_have_value(
+        str(Forum.objects.get(name="ASN:s temadagar").pk)
+    )
+    expect(page.get_by_label("Start")).to_have_value(f"{holiday.isoformat()} 09:00")
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Start").fill(f"{holiday.isoformat()} 10:00")
+    page.get_by_label("Slut").fill(f"{holiday.isoformat()} 15:00")
+    page.get_by_label("Plats").fill("Stadshuset, sal 3")
+    invitees = page.get_by_role("group", name="Inbjudna organisationer")
+    invitees.get_by_role("searchbox").fill("brukar")
+    expect(invitees.get_by_label("Röda Korset Malmö krets")).to_be_hidden()
+    invitees.get_by_label("Brukarföreningen Malmö").check()
+    invitees.get_by_role("searchbox").fill("")
+    invitees.get_by_label("Röda Korset Malmö krets").check()
+    page.get_by_role("button", name="Spara", exact=True).click()
+
+    warning = page.get_by_test_id("scheduling-warnings")
+    expect(warning).to_contain_text(
+        f"{holiday.isoformat()} är en helgdag i Sverige ({holiday_name(holiday)})"
+    )
+    expect(page.get_by_role("button", name="Spara ändå")).to_be_visible()
+    shoot("holiday-warning")
+    on_a_phone(page, shoot, "holiday-warning")
+    assert not Meeting.objects.filter(title=title).exists()
+
+    page.get_by_label("Start").fill(f"{working_day.isoformat()} 10:00")
+    page.get_by_label("Slut").fill(f"{working_day.isoformat()} 15:00")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Mötet är sparat")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    week = working_day.isocalendar().week
+    expect(page.get_by_text(f"vecka {week}")).to_be_visible()
+    shoot("meeting-saved")
+
+    page.get_by_role("link", name="Möten", exact=True).first.click()
+    page.get_by_role("link", name="Månadsvy").click()
+    show_month(page, working_day)
+    row = page.locator("table.calendar tbody tr", has=page.get_by_role("link", name=title))
+    expect(row.get_by_role("rowheader")).to_have_text(re.compile(rf"\b{week}$"))
+    cell = page.locator(f'td[data-date="{working_day.isoformat()}"]')
+    expect(cell.get_by_role("link", name=re.compile(title))).to_be_visible()
+    shoot("month-view")
+    on_a_phone(page, shoot, "month-view")
+    page.get_by_role("link", name="Idag").click()
+    expect(page.locator('td[aria-current="date"]')).to_have_count(1)
+
+    meeting = Meeting.objects.get(title=title)
+    assert timezone.localtime(meeting.start).date() == working_day
+    assert meeting.iso_week == week
+    assert meeting.forum.name == "ASN:s temadagar"
+    assert meeting.created_by.username == "fortroendevald"
+    assert sorted(meeting.invitations.values_list("organisation__name", flat=True)) == [
+        "Brukarföreningen Malmö",
+        "Röda Korset Malmö krets",
+    ]
+    assert not Meeting.objects.filter(start__date=holiday, title=title).exists()
