@@ -244,6 +244,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", 7, minimum=1)
 # A workbook of at most this many grants is answered at once; a larger one in the background.
 EXPORT_DIRECT_MAX_GRANTS = envint("EXPORT_DIRECT_MAX_GRANTS", 2000, minimum=0)
+# A list's export (municipality.list_exports) of at most this many rows likewise.
+EXPORT_DIRECT_MAX_ROWS = envint("EXPORT_DIRECT_MAX_ROWS", 2000, minimum=0)
 # How many reverse proxies in front append the client's address to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 

@@ -7,4 +7,5 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogue forums and meetings")
 
     def ready(self):
-        from dialogues import menu, retention, rules  # noqa: F401 - menu, rules, gallring
+        # Menu entries, rules, gallring and the lists' exports.
+        from dialogues import lists_export, menu, retention, rules  # noqa: F401

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Meeting, Observation
+from municipality import text_search
 from municipality.archive import ArchivedFilterSet
 from municipality.forms import DateInput, QuickSelect
 from municipality.models import Body
@@ -33,6 +34,11 @@ class ForumFilter(django_filters.FilterSet):
 
 
 class MeetingFilter(ArchivedFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Title, place, agenda or forum"),
+    )
     forum = django_filters.ModelChoiceFilter(
         label=_("Forum"),
         queryset=Forum.objects.none(),
@@ -72,6 +78,7 @@ class MeetingFilter(ArchivedFilterSet):
     class Meta:
         model = Meeting
         fields = [
+            "q",
             "forum",
             "owner",
             "kind",
@@ -89,6 +96,10 @@ class MeetingFilter(ArchivedFilterSet):
         self.filters["forum"].queryset = Forum.objects.visible_to(user)
         self.filters["owner"].queryset = Body.objects.filter(municipality_id=municipality_id)
         self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        """Not the minutes: a representative, who may not read them, could search them."""
+        return text_search.search(queryset, value, ["title", "place", "agenda", "forum__name"])
 
     def filter_after(self, queryset, name, day):
         return queryset.starting_on(first=day)
@@ -109,6 +120,11 @@ class MeetingFilter(ArchivedFilterSet):
 
 
 class ObservationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("What was raised, its theme, the response or the organisation"),
+    )
     body = django_filters.ModelChoiceFilter(
         label=_("Forwarded to"),
         field_name="forwarded_to",
@@ -131,12 +147,17 @@ class ObservationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Observation
-        fields = ["body", "status", "overdue", "mine"]
+        fields = ["q", "body", "status", "overdue", "mine"]
 
     def __init__(self, *args, user=None, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.filters["body"].queryset = Body.objects.filter(municipality_id=municipality_id)
+
+    def search(self, queryset, name, value):
+        return text_search.search(
+            queryset, value, ["theme", "text", "response", "organisation__name"]
+        )
 
     def filter_status(self, queryset, name, value):
         if value == self.NOT_HANDLED:

@@ -300,6 +300,7 @@ class Meeting(Archivable):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
     sequence = models.PositiveIntegerField(
         _("calendar revision"),

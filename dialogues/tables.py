@@ -77,7 +77,7 @@ class ObservationTable(tables.Table):
     class Meta:
         model = Observation
         fields = ["text", "organisation", "meeting", "forwarded_to", "feedback_due", "status"]
-        empty_text = _("No observations.")
+        empty_text = _("No issues match the filter.")
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_text(self, value):

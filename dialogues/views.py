@@ -15,11 +15,11 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dialogues import feeds, forwarding, ical, scheduling, structures
+from dialogues import feeds, forwarding, ical, lists_export, scheduling, structures
 from dialogues import invitations as invitations_mod
-from dialogues.filters import ForumFilter, MeetingFilter, ObservationFilter
+from dialogues.filters import ForumFilter
 from dialogues.forms import (
     AttendanceFormSet,
     ForumForm,
@@ -37,7 +37,7 @@ from dialogues.models import (
     local_midnight,
 )
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
-from municipality import access, archive, history, inputs, lists, mail
+from municipality import access, archive, history, inputs, list_exports, lists, mail
 from partners.models import ContactPerson
 
 PER_PAGE = 25
@@ -63,7 +63,7 @@ def forum_list(request):
     )
     filterset = ForumFilter(request.GET, queryset=forums, municipality_id=scope.municipality_id)
     table = ForumTable(filterset.qs)
-    lists.configure(request, table, PER_PAGE)
+    lists.configure(request, table, PER_PAGE, filterset=filterset, empty=_("No forums yet."))
     return render(
         request,
         "dialogues/forum_list.html",
@@ -124,16 +124,17 @@ def forum_update(request, pk):
 
 
 def meeting_list(request):
-    scope = access.scope_for(request.user)
     past = request.GET.get("when") == "past"
-    now = timezone.now()
-    meetings = Meeting.objects.visible_to(request.user).for_list()
-    meetings = meetings.filter(start__lt=now) if past else meetings.filter(start__gte=now)
-    filterset = MeetingFilter(
-        request.GET, queryset=meetings, user=request.user, municipality_id=scope.municipality_id
-    )
+    filterset = lists_export.meeting_filter(request.user, request.GET)
     table = MeetingTable(filterset.qs, order_by="-start" if past else "start")
-    lists.configure(request, table, PER_PAGE, paginator_class=lists.BoundedPaginator)
+    lists.configure(
+        request,
+        table,
+        PER_PAGE,
+        paginator_class=lists.BoundedPaginator,
+        filterset=filterset,
+        empty=_("No past meetings yet.") if past else _("No upcoming meetings."),
+    )
     return render(
         request,
         "dialogues/meeting_list.html",
@@ -144,6 +145,19 @@ def meeting_list(request):
             "may_schedule": access.allows(request.user, "schedule_meeting"),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_export(request):
+    """The meeting list's filter as .xlsx (a large one prepared in the background)."""
+    return list_exports.respond(request, lists_export.MEETINGS)
+
+
+@require_http_methods(["GET", "POST"])
+def attendance_export(request):
+    """Who attended the meetings of the list's filter, one row per meeting and
+    organisation, as .xlsx (a large one prepared in the background)."""
+    return list_exports.respond(request, lists_export.ATTENDANCE)
 
 
 # A day shows this many meetings; more are a link to that day in the meeting list.
@@ -368,22 +382,28 @@ def meeting_minutes(request, pk):
 # Observations ---------------------------------------------------------------------------
 
 
+# Newest first, and enough to a page that what was raised this week is on the first.
+OBSERVATIONS_PER_PAGE = 50
+
+
 def observation_list(request):
-    scope = access.scope_for(request.user)
-    observations = (
-        Observation.objects.visible_to(request.user)
-        .select_related("organisation", "forwarded_to", "meeting")
-        .order_by("feedback_due")
-    )
-    data = request.GET.copy()
-    if "status" not in data and access.allows(request.user, "follow_forwarded_issues"):
-        data["status"] = ObservationFilter.NOT_HANDLED
-    filterset = ObservationFilter(
-        data, queryset=observations, user=request.user, municipality_id=scope.municipality_id
-    )
+    filterset = lists_export.observation_filter(request.user, request.GET)
     table = ObservationTable(filterset.qs.with_meeting_visible_to(request.user))
-    lists.configure(request, table, PER_PAGE)
+    waiting = "status" not in request.GET and filterset.data.get("status")
+    lists.configure(
+        request,
+        table,
+        OBSERVATIONS_PER_PAGE,
+        filterset=filterset,
+        empty=_("No issues wait to be handled.") if waiting else _("No issues raised yet."),
+    )
     return render(request, "dialogues/observation_list.html", {"filter": filterset, "table": table})
+
+
+@require_http_methods(["GET", "POST"])
+def observation_export(request):
+    """The issue list's filter as .xlsx (a large one prepared in the background)."""
+    return list_exports.respond(request, lists_export.OBSERVATIONS)
 
 
 def observation_update(request, pk):

@@ -7,5 +7,5 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        # Registers its export, menu entry, rules and the grants of the register import.
-        from grants import exports, grant_import, menu, rules  # noqa: F401
+        # Registers its exports, menu entry, rules and the grants of the register import.
+        from grants import exports, grant_import, lists_export, menu, rules  # noqa: F401

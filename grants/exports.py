@@ -1,10 +1,12 @@
 """The auditor's workbook as a background export (municipality.exports): a selection
 larger than EXPORT_DIRECT_MAX_GRANTS is prepared by the worker, with progress."""
 
+import datetime
 import io
 
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from grants import workbook
@@ -26,25 +28,67 @@ def grant_filter(user, data):
     )
 
 
+def chosen_year(filterset):
+    """The grant year the list's filter chose, or None."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return None
+    year = filterset.form.cleaned_data.get("year")
+    return int(year) if year is not None and 1900 <= year <= 9999 else None
+
+
+def chosen_committee(filterset):
+    """The nämnd the filter chose, directly or through its bidragsform, or None."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return None
+    chosen = filterset.form.cleaned_data
+    scheme = chosen.get("scheme")
+    return chosen.get("committee") or (scheme.committee if scheme else None)
+
+
+def default_period(year, today=None):
+    """The change history the workbook covers unless other dates are chosen: the
+    filtered grant year (up to today, while it runs), or this year so far. A grant year
+    still to come is prepared this year: this year so far."""
+    today = today or timezone.localdate()
+    if year is None or year > today.year:
+        return datetime.date(today.year, 1, 1), today
+    return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
+
+
+def file_name(filterset, seed):
+    """ASCII, naming the year and the nämnd: bidrag-2026-arbetsmarknads-och-…-startvarde-7."""
+    year = chosen_year(filterset)
+    committee = chosen_committee(filterset)
+    parts = [
+        "bidrag",
+        str(year) if year else "alla-ar",
+        slugify(committee.name) if committee else "alla-namnder",
+        f"startvarde-{seed}",
+    ]
+    return "-".join(part for part in parts if part) + ".xlsx"
+
+
 def write(user, data, output, progress=None):
     """The workbook of the list's filter (and the download form's options) in `data`;
-    returns the file name to give it."""
+    returns the file name to give it. Swedish whatever the UI language: also the field
+    names and actions of its change history."""
     filterset = grant_filter(user, data)
     options = WorkbookForm(data)
     chosen = options.cleaned_data if options.is_valid() else {}
-    written = workbook.write(
-        filterset.qs,
-        output,
-        user=user,
-        filters=filterset.describe(),
-        sample_size=chosen.get("sample_size") if chosen.get("sample_size") is not None else 10,
-        seed=chosen.get("seed"),
-        changes_from=chosen.get("changes_from"),
-        changes_to=chosen.get("changes_to"),
-        progress=progress,
-    )
-    name = f"bidrag-{timezone.localdate().isoformat()}-fro-{written['seed']}.xlsx"
-    return name, written["seed"]
+    period = default_period(chosen_year(filterset))
+    with translation.override("sv"):
+        written = workbook.write(
+            filterset.qs,
+            output,
+            user=user,
+            filters=filterset.describe(),
+            sample_size=chosen.get("sample_size") if chosen.get("sample_size") is not None else 10,
+            seed=chosen.get("seed"),
+            changes_from=chosen.get("changes_from") or period[0],
+            changes_to=chosen.get("changes_to") or period[1],
+            progress=progress,
+        )
+    return file_name(filterset, written["seed"]), written["seed"]
 
 
 def query_of(data):

@@ -512,6 +512,7 @@ class Grant(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords()
@@ -633,6 +634,7 @@ class Payment(models.Model):
         blank=True,
         unique=True,
         editable=False,
+        verbose_name=_("form token"),
         help_text="One per payment form shown: a second submission of the same form is refused.",
     )
     created_by = models.ForeignKey(
@@ -642,6 +644,7 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords(excluded_fields=["token"])

@@ -36,7 +36,9 @@ class GrantTable(tables.Table):
     applied_amount = KronorColumn(verbose_name=_("Applied for"))
     granted_amount = KronorColumn(verbose_name=_("Granted"))
     paid_total = KronorColumn(verbose_name=_("Paid"))
-    decision_date = tables.DateColumn(verbose_name=_("Decided"), format="Y-m-d")
+    decision_date = tables.DateColumn(
+        verbose_name=_("Decided"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
+    )
     details = tables.LinkColumn(
         "grant_detail", args=[tables.A("pk")], text=_("Open"), orderable=False, verbose_name=""
     )

@@ -4,6 +4,7 @@ from grants import views
 
 urlpatterns = [
     path("bidrag/", views.grant_list, name="grant_list"),
+    path("bidrag.xlsx", views.grant_export, name="grant_export"),
     path("bidrag/nytt/", views.grant_create, name="grant_create"),
     path("bidrag/arbetsbok.xlsx", views.grant_workbook, name="grant_workbook"),
     path("bidrag/delegationsbeslut/", views.delegation_list, name="delegation_list"),

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from grants import exports as grant_exports
+from grants import lists_export as grants_lists_export
 from grants.forms import (
     AccountChangeForm,
     GrantForm,
@@ -35,7 +36,7 @@ from grants.models import (
     record_payment,
 )
 from grants.tables import GrantTable
-from municipality import access, exports, history, inputs, lists
+from municipality import access, exports, history, inputs, list_exports, lists
 from municipality.models import Body
 from municipality.money import format_kronor
 from partners.models import Organisation
@@ -63,8 +64,10 @@ def grant_list(request):
     filterset = filtered(request)
     grants = filterset.qs
     totals = grants.totals()
+    year = grant_exports.chosen_year(filterset)
+    period = grant_exports.default_period(year)
     table = GrantTable(grants)
-    lists.configure(request, table, PER_PAGE)
+    lists.configure(request, table, PER_PAGE, filterset=filterset, empty=_("No grants yet."))
     return render(
         request,
         "grants/grant_list.html",
@@ -76,9 +79,20 @@ def grant_list(request):
             "may_download": access.allows(request.user, "download_grant_workbook"),
             "direct_max": settings.EXPORT_DIRECT_MAX_GRANTS,
             "may_read_reports": access.allows(request.user, "read_municipality_reports"),
-            "workbook_form": WorkbookForm(),
+            "workbook_form": WorkbookForm(
+                initial={"changes_from": period[0], "changes_to": period[1]}
+            ),
+            "workbook_period": period,
+            "workbook_year": year,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def grant_export(request):
+    """The list's filter as .xlsx, one row per grant (a large one prepared in the
+    background); the auditor's workbook is `grant_workbook`."""
+    return list_exports.respond(request, grants_lists_export.GRANTS)
 
 
 def grant_detail(request, pk):

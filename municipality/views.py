@@ -159,7 +159,7 @@ def user_list(request):
     access.require(request.user, "see_users_and_roles")
     filterset = UserFilter(request.GET, queryset=user_roles.for_table())
     table = UserTable(filterset.qs)
-    lists.configure(request, table, PER_PAGE)
+    lists.configure(request, table, PER_PAGE, filterset=filterset, empty=_("No users yet."))
     return render(request, "municipality/user_list.html", {"filter": filterset, "table": table})
 
 

@@ -8,5 +8,13 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         # Register menu entries, rules, gallring, the representatives' columns of the
-        # user import, and the organisations and agreements of the register import.
-        from partners import menu, register_import, retention, rules, user_import  # noqa: F401
+        # user import, the organisations and agreements of the register import, and the
+        # lists' exports.
+        from partners import (  # noqa: F401
+            lists_export,
+            menu,
+            register_import,
+            retention,
+            rules,
+            user_import,
+        )

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from municipality import text_search
 from municipality.archive import ArchivedFilterSet
 from municipality.models import Body
 from partners import orgnr
@@ -33,7 +34,7 @@ class OrganisationFilter(ArchivedFilterSet):
 
     def __init__(self, *args, municipality_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["q"].field.help_text = _("Name or organisation number")
+        self.filters["q"].field.help_text = _("Name, city or organisation number")
         self.filters["areas"].queryset = Area.objects.filter(municipality_id=municipality_id)
 
     def search(self, queryset, name, value):
@@ -42,7 +43,9 @@ class OrganisationFilter(ArchivedFilterSet):
         if orgnr.looks_like_orgnr(value):
             digits = orgnr.digits_of(value)[-10:]
             return queryset.filter(org_number=f"{digits[:6]}-{digits[6:]}")
-        return queryset.filter(Q(name__icontains=value) | Q(org_number__startswith=value))
+        return text_search.search(
+            queryset, value, ["name", "city"], also=Q(org_number__startswith=value)
+        )
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "1")

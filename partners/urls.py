@@ -4,6 +4,7 @@ from partners import views
 
 urlpatterns = [
     path("organisationer/", views.organisation_list, name="organisation_list"),
+    path("organisationer.xlsx", views.organisation_export, name="organisation_export"),
     path("organisationer/ny/", views.organisation_create, name="organisation_create"),
     path("organisationer/<int:pk>/andra/", views.organisation_update, name="organisation_update"),
     path(
@@ -18,6 +19,7 @@ urlpatterns = [
     path("kontaktpersoner/<int:pk>/ta-bort/", views.contact_delete, name="contact_delete"),
     path("kontaktpersoner/<int:pk>/registerutdrag/", views.contact_extract, name="contact_extract"),
     path("iop/", views.partnership_list, name="partnership_list"),
+    path("iop.xlsx", views.partnership_export, name="partnership_export"),
     path("iop/<int:pk>/arkivera/", views.partnership_archive, name="partnership_archive"),
     path("iop/<int:pk>/uppfoljning/ny/", views.follow_up_create, name="follow_up_create"),
 ]

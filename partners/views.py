@@ -3,10 +3,10 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from municipality import access, archive, lists, personal_data
-from partners.filters import OrganisationFilter, PartnershipFilter
+from municipality import access, archive, list_exports, lists, personal_data
+from partners import lists_export
 from partners.forms import (
     ContactPersonForm,
     FollowUpForm,
@@ -28,15 +28,9 @@ def form_page(request, template, form, heading, cancel_url, **context):
 
 
 def organisation_list(request):
-    scope = access.scope_for(request.user)
-    organisations = Organisation.objects.visible_to(request.user).prefetch_related(
-        "target_groups", "areas"
-    )
-    filterset = OrganisationFilter(
-        request.GET, queryset=organisations, municipality_id=scope.municipality_id
-    )
+    filterset = lists_export.organisation_filter(request.user, request.GET)
     table = OrganisationTable(filterset.qs)
-    lists.configure(request, table, PER_PAGE)
+    lists.configure(request, table, PER_PAGE, filterset=filterset, empty=_("No organisations yet."))
     return render(
         request,
         "partners/organisation_list.html",
@@ -46,6 +40,12 @@ def organisation_list(request):
             "may_create": access.allows(request.user, "create_organisation"),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_export(request):
+    """The list's filter as .xlsx (a large one prepared in the background)."""
+    return list_exports.respond(request, lists_export.ORGANISATIONS)
 
 
 @require_POST
@@ -156,6 +156,12 @@ def contact_extract(request, pk):
     return personal_data.extract_response(request, "contact_person", contact, sections)
 
 
+@require_http_methods(["GET", "POST"])
+def partnership_export(request):
+    """The list's filter as .xlsx (a large one prepared in the background)."""
+    return list_exports.respond(request, lists_export.PARTNERSHIPS)
+
+
 @require_POST
 def partnership_archive(request, pk):
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), pk=pk)
@@ -164,13 +170,9 @@ def partnership_archive(request, pk):
 
 
 def partnership_list(request):
-    scope = access.scope_for(request.user)
-    partnerships = Partnership.objects.visible_to(request.user).for_table()
-    filterset = PartnershipFilter(
-        request.GET, queryset=partnerships, user=request.user, municipality_id=scope.municipality_id
-    )
+    filterset = lists_export.partnership_filter(request.user, request.GET)
     table = PartnershipTable(filterset.qs, order_by=request.GET.get("sort", "-start_date"))
-    lists.configure(request, table, PER_PAGE)
+    lists.configure(request, table, PER_PAGE, filterset=filterset, empty=_("No agreements yet."))
     return render(
         request,
         "partners/partnership_list.html",

@@ -204,6 +204,7 @@ EXPECTED = {
         {**same_for(PAGE), "kalmar_staff": NOT_FOUND},
     ),
     "organisation_list": (None, same_for(PAGE)),
+    "organisation_export": (None, same_for(PAGE)),
     "organisation_create": (None, staff_only()),
     "organisation_detail": (
         lambda c: {"pk": c.org.pk},
@@ -223,6 +224,7 @@ EXPECTED = {
     "privacy_notice": (None, public()),
     "retention_log": (None, {**staff_only(), "admin": PAGE}),
     "partnership_list": (None, same_for(PAGE)),
+    "partnership_export": (None, same_for(PAGE)),
     "partnership_create": (None, staff_only()),
     "partnership_detail": (
         lambda c: {"pk": c.partnership.pk},
@@ -236,6 +238,8 @@ EXPECTED = {
     "forum_detail": (lambda c: {"pk": c.asn_forum.pk}, forum_readers()),
     "forum_update": (lambda c: {"pk": c.asn_forum.pk}, forum_editors()),
     "meeting_list": (None, same_for(PAGE)),
+    "meeting_export": (None, same_for(PAGE)),
+    "attendance_export": (None, same_for(PAGE)),
     "meeting_calendar": (None, same_for(PAGE)),
     "meeting_create": (None, {**staff_only(), "elected": PAGE, "admin": PAGE}),
     "meeting_detail": (lambda c: {"pk": c.meeting.pk}, forum_readers()),
@@ -254,6 +258,7 @@ EXPECTED = {
     # Feeds are reached by token, never by login; an unknown token is simply not found.
     "calendar_feed": (lambda c: {"token": "okand-token-som-inte-finns"}, public(NOT_FOUND)),
     "observation_list": (None, same_for(PAGE)),
+    "observation_export": (None, same_for(PAGE)),
     "observation_update": (lambda c: {"pk": c.observation.pk}, forum_readers()),
     "observation_notify": (
         lambda c: {"pk": c.observation.pk},
@@ -262,6 +267,7 @@ EXPECTED = {
     "structures_report": (None, {**same_for(PAGE), "representative": FORBIDDEN}),
     "structures_workbook": (None, {**same_for(PAGE), "representative": FORBIDDEN}),
     "grant_list": (None, same_for(PAGE)),
+    "grant_export": (None, same_for(PAGE)),
     "grant_create": (
         lambda c: asn_grant(c) and {},
         {**same_for(FORBIDDEN), "staff": PAGE, "admin": PAGE},

@@ -27,6 +27,15 @@ QUERIES = [
     ("meeting_create", "forum=99999999999999999999999"),
     ("grant_create", "organisation=:"),
     ("grant_create", "organisation=-1"),
+    # The lists' exports read the same junk as their lists.
+    ("organisation_export", "q=%00%3D1%2B1&legal_form=zz&areas=abc&archived=zz"),
+    ("partnership_export", "status=zz&run_by=abc&q=%2B%2B%2B"),
+    ("meeting_export", "when=past&after=9999-99-99&before=0001-01-01&forum=abc"),
+    ("attendance_export", "organisation=99999999999999999999&q=a%20%26%20%21b"),
+    ("observation_export", "status=zz&body=abc&q=%28%28"),
+    ("grant_export", "year=99999999999999999999&committee=abc"),
+    ("grant_workbook", "year=99999999999999999999"),
+    ("grant_workbook", "year=-5"),
 ]
 
 

@@ -61,7 +61,7 @@ def test_auditor_watches_a_background_workbook_and_takes_it_alone(page, browser,
     expect(page.get_by_role("status")).to_have_text("Klart att ladda ner.", timeout=15_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ner bidrag-").click()
-    assert download.value.suggested_filename.endswith("-fro-11.xlsx")
+    assert download.value.suggested_filename.endswith("-startvarde-11.xlsx")
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     decisions = table(book["Beslut"])
     grants = Grant.objects.filter(scheme__committee__municipality__name="Malmö stad")

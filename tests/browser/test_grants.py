@@ -20,7 +20,7 @@ def test_auditor_filters_grants_and_downloads_the_workbook(page):
     page.get_by_label("Startvärde för stickprovet").fill("2026")
     with page.expect_download() as download:
         page.get_by_role("button", name="Ladda ner arbetsboken").click()
-    assert download.value.suggested_filename.endswith("-fro-2026.xlsx")
+    assert download.value.suggested_filename.endswith("-startvarde-2026.xlsx")
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     years = {row[5] for row in book["Beslut"].iter_rows(min_row=2, values_only=True)}
     assert years == {2025}

@@ -48,7 +48,7 @@ def test_a_large_selection_is_prepared_in_the_background_and_taken_by_its_user(c
     export.refresh_from_db()
     assert export.status == Export.Status.READY
     assert (export.sheet, export.done) == ("Ändringshistorik", export.total)
-    assert export.seed == 7 and export.file_name.endswith("-fro-7.xlsx")
+    assert export.seed == 7 and export.file_name.endswith("-startvarde-7.xlsx")
     state = client.get(reverse("export_detail", args=[export.pk]), {"format": "json"}).json()
     assert (state["state"], state["final"]) == ("ready", True)
     download = client.get(reverse("export_download", args=[export.pk]))

@@ -167,10 +167,58 @@ def test_download_follows_the_list_filter(client, cast, book):
     client.force_login(cast.auditor)
     response = client.get(reverse("grant_workbook"), {"year": 2025, "seed": 5, "sample_size": 1})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "fro-5.xlsx" in response["Content-Disposition"]
+    assert (
+        'filename="bidrag-2025-alla-namnder-startvarde-5.xlsx"' in (response["Content-Disposition"])
+    )
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert {r["År"] for r in table(wb["Beslut"])} == {2025}
     assert about(wb)["Filter: År"] == "2025"
+    # The change history covers the filtered grant year, not the year of the download.
+    assert about(wb)["Ändringshistorik för perioden"] == "2025-01-01 – 2025-12-31"
+
+
+def test_file_name_names_year_and_committee_in_ascii(client, cast, book):
+    client.force_login(cast.auditor)
+    committee = Grant.objects.filter(year=2025).first().scheme.committee
+    committee.name = "Arbetsmarknads- och socialnämnden"
+    committee.save()
+    response = client.get(
+        reverse("grant_workbook"), {"year": 2025, "committee": committee.pk, "seed": 3}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(
+        'filename="bidrag-2025-arbetsmarknads-och-socialnamnden-startvarde-3.xlsx"'
+    )
+
+
+def test_list_form_shows_the_period_of_the_filtered_year(client, cast, book):
+    client.force_login(cast.auditor)
+    page = client.get(reverse("grant_list"), {"year": 2025}).content.decode()
+    assert 'value="2025-01-01"' in page and 'value="2025-12-31"' in page
+    assert "2025-01-01 – 2025-12-31" in page
+
+
+def test_workbook_history_is_swedish_in_any_language(client, cast, book):
+    """Field names and actions of the change history in Swedish, also for a user who
+    reads the service in English ("created by" was once left in English)."""
+    grant = Grant.objects.filter(year=2025).first()
+    grant.created_by = cast.staff
+    grant.purpose = "Ändrat ändamål"
+    grant.save()
+    client.force_login(cast.auditor)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    today = datetime.date.today()
+    response = client.get(
+        reverse("grant_workbook"),
+        {"year": 2025, "changes_from": "2020-01-01", "changes_to": today.isoformat()},
+    )
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    changes = table(wb["Ändringshistorik"])
+    fields = {row["Fält"] for row in changes}
+    actions = {row["Händelse"] for row in changes}
+    assert "syfte" in fields and "purpose" not in fields
+    assert "created by" not in fields
+    assert actions <= {"skapad", "ändrad", "borttagen"} and actions
 
 
 def summary_lines(summary):
