@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+AXE_VERSION := 4.14.1
+AXE := var/node/node_modules/axe-core/axe.min.js
 
 .PHONY: run test install lint lock browser messages clean fuzz backup restore bench
 
@@ -47,12 +49,18 @@ bench: install
 	$(PY) benchmarks/exports_gunicorn.py
 
 # The browser tests drive Debian's Chromium and the workbook tests recalculate in
-# LibreOffice; install them when we may.
+# LibreOffice; install them when we may. The accessibility tests inject axe-core (pinned,
+# from the npm registry) into every page; it lives under var/node, outside the code.
 browser:
 	@{ command -v chromium && command -v soffice; } >/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libreoffice-calc-nogui; \
 		else echo "The tests need Chromium and LibreOffice: run 'sudo apt-get install chromium libreoffice-calc-nogui'."; exit 1; fi; }
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+		else echo "The accessibility tests need npm: run 'sudo apt-get install nodejs npm'."; exit 1; fi; }
+	@test -f $(AXE) || npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 
 lint: install
 	$(VENV)/bin/ruff check .
