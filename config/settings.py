@@ -287,6 +287,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "samverkansregistret@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the accessibility statement tells people to report what they cannot use; empty,
+# it asks them to contact the municipality that runs the service.
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()
 
 # Behind a TLS-terminating reverse proxy (HTTPS=1) every cookie is secure and browsers
 # are told to use HTTPS only.

@@ -6,6 +6,7 @@ urlpatterns = [
     path("namnder/", views.body_list, name="body_list"),
     path("anvandare/<int:pk>/registerutdrag/", views.user_extract, name="user_extract"),
     path("personuppgifter/", views.privacy_notice, name="privacy_notice"),
+    path("tillganglighet/", views.accessibility_statement, name="accessibility_statement"),
     path("personuppgifter/gallring/", views.retention_log, name="retention_log"),
     path("personuppgifter/behandlingar/", views.processing_record, name="processing_record"),
     path("uttag/", views.export_list, name="export_list"),

@@ -88,6 +88,17 @@ def privacy_notice(request):
     )
 
 
+@login_not_required
+def accessibility_statement(request):
+    """The tillgänglighetsredogörelse the law (2018:1937) asks of every public web service:
+    how accessible it is, how that was tested, and where to report a problem."""
+    return render(
+        request,
+        "municipality/accessibility_statement.html",
+        {"contact": settings.ACCESSIBILITY_CONTACT},
+    )
+
+
 def retention_log(request):
     """What the daily gallring thinned out: counts per kind, never the contents."""
     access.require(request.user, "read_retention_log")

@@ -222,6 +222,7 @@ EXPECTED = {
     "user_extract": (lambda c: {"pk": c.staff.pk}, {**same_for(FORBIDDEN), "admin": PAGE}),
     "processing_record": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "privacy_notice": (None, public()),
+    "accessibility_statement": (None, public()),
     "retention_log": (None, {**staff_only(), "admin": PAGE}),
     "partnership_list": (None, same_for(PAGE)),
     "partnership_export": (None, same_for(PAGE)),

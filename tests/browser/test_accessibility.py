@@ -1,0 +1,173 @@
+"""Accessibility as the law asks of a municipality's service (WCAG 2.1 AA).
+
+Lagen (2018:1937) om tillgänglighet till digital offentlig service points to EN 301 549,
+which takes in WCAG 2.1 level AA. axe-core runs in Chromium on every kind of page each
+role of the cast reaches, found by following links as tests/test_crawl.py does: every
+list, detail page and form is checked once per role (a second organisation's page is the
+same template with other words). The same pages are laid out at a phone's, a small
+laptop's and two common desktop widths, in Swedish and English, and must never be wider
+than the window. The menu, the user menu, the language switch and the filter panel are
+then checked where they are hardest to reach.
+
+axe-core comes from the npm registry: `make browser` installs the pinned version under
+var/node.
+"""
+
+import re
+from collections import deque
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from tests.browser.conftest import policy
+from tests.test_crawl import followed, links_in, rich_cast  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(django_settings.BASE_DIR) / "var/node/node_modules/axe-core/axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# One user of each role, and no one: the two other civil servants of the cast see the
+# same pages as the first, with other data.
+ROLES = ("staff", "elected", "representative", "auditor", "admin", "anonymous")
+WIDTHS = (375, 992, 1280, 1366)
+NOT_PAGES = ("/logout/",)
+STATEMENT = "/tillganglighet/"
+
+
+def kind_of(url):
+    """/organisationer/12/ and /organisationer/13/ are one kind of page; so are a list's
+    sortings and filters."""
+    return re.sub(r"/\d+(?=/|$|\.)", "/N", urlsplit(url).path)
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    assert AXE.exists(), "run `make browser` to install axe-core"
+    return AXE.read_text()
+
+
+@pytest.fixture
+def open_page(browser, live_server, settings):
+    """Opens pages as a user in a language (by the session and language cookies the
+    site itself would set); every page must keep to the Content-Security-Policy."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    contexts, refused = [], []
+    host = urlsplit(live_server.url).hostname
+
+    def open_page(user=None, language="sv", width=1280):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": 800}
+        )
+        cookies = [(settings.LANGUAGE_COOKIE_NAME, language)]
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookies.append(
+                (settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+            )
+        context.add_cookies(
+            [{"name": name, "value": value, "domain": host, "path": "/"} for name, value in cookies]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: refused.append(message.text) if policy(message) else None)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert refused == []
+
+
+def axe_violations(page, source):
+    """axe's WCAG 2.0/2.1 A and AA findings for the page as it stands.
+
+    The pages' Content-Security-Policy allows no injected <script>, so add_script_tag is
+    refused; page.evaluate runs the source through the DevTools protocol, which the
+    policy does not govern, and so leaves the policy in force for the page itself (a
+    context with bypass_csp would switch it off, and with it the check on every page
+    that nothing inline is refused).
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(source)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        WCAG_AA,
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+        for violation in result["violations"]
+    ]
+
+
+def too_wide(page, widths=WIDTHS):
+    """The widths at which the page is wider than the window (it scrolls sideways)."""
+    wide = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 800})
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            wide.append(width)
+    return wide
+
+
+def walk(page, start="/"):
+    """Visit one page of each kind the user is shown a link to, from `start`, yielding
+    each URL while its page is open."""
+    seen = {kind_of(start)}
+    queue = deque([start])
+    while queue:
+        url = queue.popleft()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        try:
+            response = page.goto(url)
+        except PlaywrightError:
+            continue  # a download (.ics, .xlsx) rather than a page
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        yield url
+        for link in links_in(page.url, page.content()):
+            if followed(link, NOT_PAGES) and kind_of(link) not in seen:
+                seen.add(kind_of(link))
+                queue.append(link)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_kind_of_page_a_role_reaches_passes_axe_and_fits_the_window(
+    open_page, rich_cast, role, axe_source
+):
+    page = open_page(rich_cast.user(role))
+    failures, visited = {}, []
+    for url in walk(page):
+        visited.append(url)
+        problems = axe_violations(page, axe_source)
+        if page.locator(f'footer a[href="{STATEMENT}"]').count() != 1:
+            problems.append("no link to the accessibility statement in the footer")
+        problems += [f"wider than a {width} px window" for width in too_wide(page)]
+        if problems:
+            failures[url] = problems
+    report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in failures.items())
+    assert len(visited) > (3 if role == "anonymous" else 15)
+    assert failures == {}, f"{len(failures)} of {len(visited)} pages fail for {role}:\n{report}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_kind_of_page_fits_the_window_in_english(open_page, rich_cast, role):
+    page = open_page(rich_cast.user(role), language="en")
+    failures, visited = {}, []
+    for url in walk(page):
+        visited.append(url)
+        assert page.locator("html").get_attribute("lang") == "en"
+        if wide := too_wide(page):
+            failures[url] = wide
+    assert len(visited) > (3 if role == "anonymous" else 15)
+    assert failures == {}, f"wider than the window for {role} (URL: widths): {failures}"
