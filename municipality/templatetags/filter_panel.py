@@ -12,6 +12,4 @@ register = template.Library()
 @register.filter
 def chosen(filterset):
     form = filterset.form
-    return any(
-        field.value() not in (None, "", [], ()) for field in form if form.is_bound
-    )
+    return any(field.value() not in (None, "", [], ()) for field in form if form.is_bound)

@@ -22,7 +22,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect
 
 from tests.browser.conftest import policy
 from tests.test_crawl import followed, links_in, rich_cast  # noqa: F401 (a fixture)
@@ -78,7 +77,7 @@ def open_page(browser, live_server, settings):
         )
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda message: refused.append(message.text) if policy(message) else None)
+        page.on("console", lambda msg: refused.append(msg.text) if policy(msg) else None)
         return page
 
     yield open_page
@@ -143,7 +142,10 @@ def walk(page, start="/"):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_kind_of_page_a_role_reaches_passes_axe_and_fits_the_window(
-    open_page, rich_cast, role, axe_source
+    open_page,
+    rich_cast,  # noqa: F811 (the fixture imported above)
+    role,
+    axe_source,
 ):
     page = open_page(rich_cast.user(role))
     failures, visited = {}, []
@@ -161,7 +163,11 @@ def test_every_kind_of_page_a_role_reaches_passes_axe_and_fits_the_window(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_kind_of_page_fits_the_window_in_english(open_page, rich_cast, role):
+def test_every_kind_of_page_fits_the_window_in_english(
+    open_page,
+    rich_cast,  # noqa: F811
+    role,
+):
     page = open_page(rich_cast.user(role), language="en")
     failures, visited = {}, []
     for url in walk(page):
