@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.browser.conftest import policy
 from tests.test_crawl import followed, links_in, rich_cast  # noqa: F401 (a fixture)
@@ -177,3 +178,89 @@ def test_every_kind_of_page_fits_the_window_in_english(
             failures[url] = wide
     assert len(visited) > (3 if role == "anonymous" else 15)
     assert failures == {}, f"wider than the window for {role} (URL: widths): {failures}"
+
+
+def in_window(page, locator):
+    """Whether the element is shown, whole, within the window's width."""
+    box = locator.bounding_box()
+    width = page.evaluate("window.innerWidth")
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+@pytest.mark.parametrize("role", ("staff", "elected", "representative", "auditor", "admin"))
+def test_every_menu_entry_and_the_user_menu_are_within_reach_at_every_width(
+    open_page,
+    cast,
+    role,
+):
+    """Folded behind the menu button below 1200 px, in a row (wrapping) above it: at no
+    width is an entry or the user menu with "Log out" cut off."""
+    for language, log_out in (("sv", "Logga ut"), ("en", "Log out")):
+        page = open_page(cast.user(role), language=language)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto("/")
+            toggler = page.locator(".navbar-toggler")
+            assert toggler.is_visible() == (width < 1200)
+            if toggler.is_visible():
+                toggler.click()
+                expect(toggler).to_have_attribute("aria-expanded", "true")
+            entries = page.locator("#main-nav .nav-link:not(.dropdown-toggle)")
+            assert entries.count() >= 9
+            for entry in entries.all():
+                entry.scroll_into_view_if_needed()
+                assert in_window(page, entry), f"{entry.inner_text()} at {width} px ({language})"
+            page.locator("#user-menu").click()
+            button = page.get_by_role("button", name=log_out)
+            expect(button).to_be_visible()
+            assert in_window(page, button), f"{log_out} at {width} px"
+
+
+def test_the_language_switch_in_the_header_is_reached_by_keyboard(open_page, cast):
+    page = open_page(cast.staff)
+    page.goto("/")
+    for _press in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "user-menu":
+            break
+    else:
+        pytest.fail("the user menu is not reached with Tab")
+    page.keyboard.press("Enter")
+    for _press in range(6):
+        page.keyboard.press("ArrowDown")
+        if page.evaluate("document.activeElement.lang") == "en":
+            break
+    else:
+        pytest.fail("the language switch is not in the user menu")
+    assert page.evaluate("document.activeElement.closest('header') !== null")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator("#user-menu").click()
+    expect(page.locator("header").get_by_role("button", name="På svenska")).to_be_visible()
+
+
+def test_the_filter_panel_folds_on_a_phone_and_opens_from_its_button(open_page, cast):
+    page = open_page(cast.staff, width=375)
+    page.goto("/organisationer/")
+    toggle = page.locator("button.filter-toggle")
+    panel = page.locator("#filter-panel")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-controls", "filter-panel")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(panel).to_be_hidden()
+    table_top = page.locator("main table").first.bounding_box()["y"]
+    assert table_top < 800, "the list starts on the first screen"
+    toggle.click()
+    expect(panel).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.get_by_label("Sök").fill("Brukar")
+    panel.get_by_role("button", name="Filtrera").click()
+    # Filtered, the panel is open at once, so what narrows the list is in sight.
+    expect(panel).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_label("Sök")).to_have_value("Brukar")
+    # On a wide screen there is no button: the panel is simply there.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/organisationer/")
+    expect(toggle).to_be_hidden()
+    expect(panel).to_be_visible()
