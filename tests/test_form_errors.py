@@ -72,6 +72,6 @@ def test_a_refused_meeting_names_each_error_beside_its_field(client, cast):
     before = Meeting.objects.count()
     response = client.post(reverse("meeting_create"), {"title": ""})
     described = refused_fields(response)
-    assert {"title", "start", "end"} <= set(described)
+    assert {"forum", "title", "start"} <= set(described)
     assert all("Detta fält måste fyllas i." in text for text in described.values())
     assert Meeting.objects.count() == before
