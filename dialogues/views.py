@@ -587,8 +587,14 @@ def _back(request):
 def feed_renew(request, kind, pk):
     target = feeds.subject(request.user, kind, pk)
     access.require(request.user, "manage_calendar_feed", target)
+    replaced = feeds.current(kind, target) is not None
     feeds.renew(request.user, kind, target)
-    messages.success(request, _("A new calendar link was made. Any earlier link no longer works."))
+    if replaced:
+        messages.success(
+            request, _("A new calendar link was made. The earlier link no longer works.")
+        )
+    else:
+        messages.success(request, _("The calendar link was made: copy it into your calendar."))
     return _back(request)
 
 
