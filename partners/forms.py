@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipality import access
-from municipality.forms import CrispyModelForm, DateInput, formfield_for
+from municipality.forms import CrispyModelForm, DateInput, checkbox_layout, formfield_for
 from municipality.models import Body
 from partners import orgnr
 from partners.models import Area, ContactPerson, FollowUp, Organisation, Partnership
@@ -116,7 +116,7 @@ class PartnershipForm(CrispyModelForm):
             "start_date": DateInput,
             "end_date": DateInput,
             "next_follow_up_on": DateInput,
-            "parties": forms.SelectMultiple(attrs={"size": 8}),
+            "parties": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "municipality_contribution": forms.Textarea(attrs={"rows": 2}),
             "organisation_contribution": forms.Textarea(attrs={"rows": 2}),
@@ -152,7 +152,8 @@ class PartnershipForm(CrispyModelForm):
             run_by__municipality_id=municipality_id
         ).exclude(pk=self.instance.pk)
         self.fields["yearly_compensation"].min_value = 0
-        self.fields["parties"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        self.fields["parties"].help_text = _("Tick every organisation that is a party.")
+        self.helper.layout = checkbox_layout(self.fields, "parties")
 
 
 class FollowUpForm(CrispyModelForm):
