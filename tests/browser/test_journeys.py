@@ -8,6 +8,7 @@ var/journeys/), one folder per journey: journey-1-meeting-log/, journey-2-temada
 import datetime
 import os
 import re
+from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
@@ -173,7 +174,10 @@ def test_staff_log_a_foreningstraff_follow_up_its_issues_and_print_the_minutes(
     assert answered.feedback_sent_at is not None
     assert issues["Värmestugan behöver öppet på helger."].status == "open"
     answers = [m for m in mailoutbox if "Fler platser öppnas i Mobilia" in m.body]
-    assert [m.to for m in answers] == [answered.feedback_sent_to.split(", ")]
+    # One e-mail to each contact person, each greeted by name.
+    assert sorted(parseaddr(m.to[0])[1] for m in answers) == sorted(
+        answered.feedback_sent_to.split(", ")
+    )
     assert mail.outbox is mailoutbox
 
 
