@@ -19,17 +19,26 @@ from playwright.sync_api import expect
 from dialogues.models import Forum, Invitation, Meeting, Observation
 from dialogues.scheduling import holiday_name
 from municipality.models import Body
-from tests.browser.test_login_and_navigation import log_in
+from tests.browser.by_hand import HANDS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("JOURNEY_SHOTS", "var/journeys"))
 
 
+@pytest.fixture(params=HANDS)
+def you(page, request):
+    """The person on the journey: with the mouse, then again with the keyboard alone."""
+    return HANDS[request.param](page)
+
+
 @pytest.fixture
-def shoot(page, request):
-    """shoot(name) saves a full-page screenshot as <SHOTS>/<journey>/<nn>-<name>.png."""
+def shoot(page, request, you):
+    """shoot(name) saves a full-page screenshot as <SHOTS>/<journey>/<nn>-<name>.png, the
+    keyboard run's under <journey>-keyboard/ (its focus rings show)."""
     folder = SHOTS / request.function.__doc__.split(":", 1)[0].strip()
+    if you.name != "mouse":
+        folder = folder.with_name(f"{folder.name}-{you.name}")
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
@@ -80,7 +89,7 @@ def held_yesterday():
 
 
 def test_staff_log_a_foreningstraff_follow_up_its_issues_and_print_the_minutes(
-    page, shoot, mailoutbox
+    page, you, shoot, mailoutbox
 ):
     """journey-1-meeting-log: a tjänsteperson logs a held föreningsträff with three
     attending organisations, records two issues, forwards one, later marks it handled and
@@ -88,65 +97,65 @@ def test_staff_log_a_foreningstraff_follow_up_its_issues_and_print_the_minutes(
     call_command("load_demo", quiet_logins=True)
     meeting = held_yesterday()
     page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, "tjansteperson")
+    log_in(page, you, "tjansteperson")
     to_log = page.locator("section", has_text="Genomförda möten som inte dokumenterats")
-    to_log.get_by_role("link", name=re.compile("^Dokumentera.*vinterberedskap")).click()
+    you.click(to_log.get_by_role("link", name=re.compile("^Dokumentera.*vinterberedskap")))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentera genomfört möte")
 
     total = page.locator("[data-attendance-total]")
     expect(total).to_have_text("0")
     for organisation, people in ATTENDING.items():
-        page.get_by_label(f"{organisation} deltog", exact=True).check()
-        page.get_by_label(f"Personer från {organisation}", exact=True).fill(str(people))
+        you.check(page.get_by_label(f"{organisation} deltog", exact=True))
+        you.fill(page.get_by_label(f"Personer från {organisation}", exact=True), str(people))
     expect(total).to_have_text("9")
-    page.get_by_label("Interna deltagare").fill("Elin Ström, Ahmed Karimi")
-    page.get_by_label("Minnesanteckningar").fill("Organisationerna beskrev läget inför vintern.")
+    you.fill(page.get_by_label("Interna deltagare"), "Elin Ström, Ahmed Karimi")
+    you.fill(
+        page.get_by_label("Minnesanteckningar"), "Organisationerna beskrev läget inför vintern."
+    )
     first, second = (
         page.locator("[name=raised-0-organisation]"),
         page.locator("[name=raised-1-organisation]"),
     )
-    first.select_option(label="Röda Korset Malmö krets")
-    page.locator("[name=raised-0-theme]").fill("härbärgen")
-    page.locator("[name=raised-0-text]").fill("Härbärgena är fulla redan i december.")
-    second.select_option(label="Brukarföreningen Malmö")
-    page.locator("[name=raised-1-text]").fill("Värmestugan behöver öppet på helger.")
+    you.select(first, "Röda Korset Malmö krets")
+    you.fill(page.locator("[name=raised-0-theme]"), "härbärgen")
+    you.fill(page.locator("[name=raised-0-text]"), "Härbärgena är fulla redan i december.")
+    you.select(second, "Brukarföreningen Malmö")
+    you.fill(page.locator("[name=raised-1-text]"), "Värmestugan behöver öppet på helger.")
     shoot("meeting-log-form")
     on_a_phone(page, shoot, "meeting-log-form")
-    page.get_by_role("button", name="Spara", exact=True).click()
+    you.click(page.get_by_role("button", name="Spara", exact=True))
     expect(page.get_by_role("status")).to_contain_text("Mötet är dokumenterat")
     expect(page.get_by_text("Deltagare från organisationer totalt: 9")).to_be_visible()
     shoot("meeting-logged")
 
     # Forward the first issue from its own page: one save makes it forwarded.
-    page.get_by_role("link", name="Härbärgena är fulla redan i december.").click()
-    page.get_by_label("Vidarebefordrad till").select_option(
-        label="Arbetsmarknads- och socialnämnden"
-    )
-    page.get_by_role("button", name="Spara", exact=True).click()
+    you.click(page.get_by_role("link", name="Härbärgena är fulla redan i december."))
+    you.select(page.get_by_label("Vidarebefordrad till"), "Arbetsmarknads- och socialnämnden")
+    you.click(page.get_by_role("button", name="Spara", exact=True))
     expect(page.get_by_role("status")).to_contain_text("Frågan är sparad")
     summary = page.locator("dl")
     expect(summary).to_contain_text("vidarebefordrad")
     expect(page.get_by_role("button", name="Mejla svaret till organisationen")).to_have_count(0)
 
     # Later: marked handled without typing a date, which is today, and the answer sent.
-    page.get_by_label("Status").select_option(label="hanterad")
-    page.get_by_label("Svar").fill("Fler platser öppnas i Mobilia från 1 december.")
-    page.get_by_role("button", name="Spara", exact=True).click()
+    you.select(page.get_by_label("Status"), "hanterad")
+    you.fill(page.get_by_label("Svar"), "Fler platser öppnas i Mobilia från 1 december.")
+    you.click(page.get_by_role("button", name="Spara", exact=True))
     expect(summary).to_contain_text(f"({timezone.localdate().isoformat()})")
     shoot("issue-handled")
-    page.get_by_role("button", name="Mejla svaret till organisationen").click()
+    you.click(page.get_by_role("button", name="Mejla svaret till organisationen"))
     expect(page.get_by_role("status")).to_contain_text("Återkopplingen skickades till")
     shoot("answer-sent")
 
     # The minutes: a print button, the answers and the attendance total.
-    page.get_by_role("link", name="Föreningsträff om vinterberedskap").click()
-    page.get_by_role("link", name="Minnesanteckningar").click()
+    you.click(page.get_by_role("link", name="Föreningsträff om vinterberedskap"))
+    you.click(page.get_by_role("link", name="Minnesanteckningar"))
     minutes = page.locator("article.minutes")
     expect(minutes).to_contain_text("Malmö stad")
     expect(minutes).to_contain_text("Fler platser öppnas i Mobilia från 1 december.")
     expect(minutes).to_contain_text("3 organisationer, 9 personer")
     page.evaluate("window.print = () => { window.printed = true; }")
-    page.get_by_role("button", name="Skriv ut").click()
+    you.click(page.get_by_role("button", name="Skriv ut"))
     assert page.evaluate("window.printed") is True
     shoot("minutes-screen")
     on_a_phone(page, shoot, "minutes-screen")
@@ -205,17 +214,17 @@ SWEDISH_MONTHS = [
 ]
 
 
-def show_month(page, day):
+def show_month(page, you, day):
     """Step with "Nästa månad" to the month of `day`, as a person would."""
     heading = f"{SWEDISH_MONTHS[day.month - 1].capitalize()} {day.year}"
     for _month in range(14):
         if page.get_by_role("heading", level=1).inner_text() == heading:
             break
-        page.get_by_role("link", name="Nästa månad").click()
+        you.click(page.get_by_role("link", name="Nästa månad"))
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
 
 
-def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(page, shoot):
+def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(page, you, shoot):
     """journey-2-temadag: a förtroendevald schedules a temadag on a public holiday, sees
     the warning before saving, moves it to the next working day, and finds it in the
     month view with its ISO week."""
@@ -223,28 +232,28 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     holiday, working_day = next_weekday_holiday(timezone.localdate() + datetime.timedelta(days=7))
     title = "Temadag om unga vuxna i hemlöshet"
     page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, "fortroendevald")
-    page.get_by_role("link", name="Möten", exact=True).first.click()
-    page.get_by_role("link", name="Månadsvy").click()
+    log_in(page, you, "fortroendevald")
+    you.click(page.get_by_role("link", name="Möten", exact=True).first)
+    you.click(page.get_by_role("link", name="Månadsvy"))
     expect(page.locator('td[aria-current="date"]')).to_have_count(1)
-    show_month(page, holiday)
-    page.get_by_role("link", name=f"Nytt möte {holiday.isoformat()}").click()
+    show_month(page, you, holiday)
+    you.click(page.get_by_role("link", name=f"Nytt möte {holiday.isoformat()}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Nytt möte")
     expect(page.get_by_label("Forum")).to_have_value(
         str(Forum.objects.get(name="ASN:s temadagar").pk)
     )
     expect(page.get_by_label("Start")).to_have_value(f"{holiday.isoformat()} 09:00")
-    page.get_by_label("Titel").fill(title)
-    page.get_by_label("Start").fill(f"{holiday.isoformat()} 10:00")
-    page.get_by_label("Slut").fill(f"{holiday.isoformat()} 15:00")
-    page.get_by_label("Plats").fill("Stadshuset, sal 3")
+    you.fill(page.get_by_label("Titel"), title)
+    you.fill(page.get_by_label("Start"), f"{holiday.isoformat()} 10:00")
+    you.fill(page.get_by_label("Slut"), f"{holiday.isoformat()} 15:00")
+    you.fill(page.get_by_label("Plats"), "Stadshuset, sal 3")
     invitees = page.get_by_role("group", name="Inbjudna organisationer")
-    invitees.get_by_role("searchbox").fill("brukar")
+    you.fill(invitees.get_by_role("searchbox"), "brukar")
     expect(invitees.get_by_label("Röda Korset Malmö krets")).to_be_hidden()
-    invitees.get_by_label("Brukarföreningen Malmö").check()
-    invitees.get_by_role("searchbox").fill("")
-    invitees.get_by_label("Röda Korset Malmö krets").check()
-    page.get_by_role("button", name="Spara", exact=True).click()
+    you.check(invitees.get_by_label("Brukarföreningen Malmö"))
+    you.fill(invitees.get_by_role("searchbox"), "")
+    you.check(invitees.get_by_label("Röda Korset Malmö krets"))
+    you.click(page.get_by_role("button", name="Spara", exact=True))
 
     warning = page.get_by_test_id("scheduling-warnings")
     expect(warning).to_contain_text(
@@ -255,25 +264,25 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     on_a_phone(page, shoot, "holiday-warning")
     assert not Meeting.objects.filter(title=title).exists()
 
-    page.get_by_label("Start").fill(f"{working_day.isoformat()} 10:00")
-    page.get_by_label("Slut").fill(f"{working_day.isoformat()} 15:00")
-    page.get_by_role("button", name="Spara", exact=True).click()
+    you.fill(page.get_by_label("Start"), f"{working_day.isoformat()} 10:00")
+    you.fill(page.get_by_label("Slut"), f"{working_day.isoformat()} 15:00")
+    you.click(page.get_by_role("button", name="Spara", exact=True))
     expect(page.get_by_role("status")).to_contain_text("Mötet är sparat")
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     week = working_day.isocalendar().week
     expect(page.get_by_text(f"vecka {week}")).to_be_visible()
     shoot("meeting-saved")
 
-    page.get_by_role("link", name="Möten", exact=True).first.click()
-    page.get_by_role("link", name="Månadsvy").click()
-    show_month(page, working_day)
+    you.click(page.get_by_role("link", name="Möten", exact=True).first)
+    you.click(page.get_by_role("link", name="Månadsvy"))
+    show_month(page, you, working_day)
     row = page.locator("table.calendar tbody tr", has=page.get_by_role("link", name=title))
     expect(row.get_by_role("rowheader")).to_have_text(re.compile(rf"\b{week}$"))
     cell = page.locator(f'td[data-date="{working_day.isoformat()}"]')
     expect(cell.get_by_role("link", name=re.compile(title))).to_be_visible()
     shoot("month-view")
     on_a_phone(page, shoot, "month-view")
-    page.get_by_role("link", name="Idag").click()
+    you.click(page.get_by_role("link", name="Idag"))
     expect(page.locator('td[aria-current="date"]')).to_have_count(1)
 
     meeting = Meeting.objects.get(title=title)

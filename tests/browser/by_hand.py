@@ -1,0 +1,158 @@
+"""The two ways a person works a page in the journeys: with the mouse, or with the
+keyboard alone (Tab, Shift+Tab, Enter, Space, arrow keys and typing).
+
+A journey is written once against `Hands` and run with either. The keyboard hands reach
+each control by tabbing to it, a bounded number of presses, and check on every stop what
+WCAG 2.1 asks: on a freshly loaded page the first stop is the skip link, which moves focus
+to the main content; every stop shows its focus (an outline or a box shadow); every stop
+is on screen; and the order follows the page.
+"""
+
+from playwright.sync_api import expect
+
+from municipality.demo import DEMO_PASSWORD
+
+TABS = 60  # the most presses of Tab one step may take before the test fails
+
+# What the focused element looks like and where it sits: read in one round trip per stop.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    description: el.outerHTML.slice(0, 160),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== "none",
+    shown: box.width > 0 && box.height > 0 && style.visibility !== "hidden",
+    skipLink: el.classList.contains("skip-link"),
+    main: el.id === "main",
+    positiveTabindex: el.tabIndex > 0,
+  };
+}"""
+
+
+class Mouse:
+    """Clicks and fills as Playwright's own actions do."""
+
+    name = "mouse"
+
+    def __init__(self, page):
+        self.page = page
+
+    def click(self, target):
+        target.click()
+
+    def fill(self, target, text):
+        target.fill(text)
+
+    def check(self, target):
+        target.check()
+
+    def select(self, target, label):
+        target.select_option(label=label)
+
+
+class Keyboard:
+    """Tabs to each control and works it with the keys a keyboard user has."""
+
+    name = "keyboard"
+
+    def __init__(self, page):
+        self.page = page
+
+    def click(self, target):
+        """Enter on a link or button, as a keyboard user activates it."""
+        self.reach(target)
+        target.press("Enter")  # waits, as a click does, for a navigation it starts
+
+    def fill(self, target, text):
+        self.reach(target)
+        self.page.keyboard.press("Control+a")
+        if text:
+            self.page.keyboard.type(text)
+        else:
+            self.page.keyboard.press("Backspace")
+        expect(target).to_have_value(text)
+
+    def check(self, target):
+        self.reach(target)
+        if not target.is_checked():
+            self.page.keyboard.press("Space")
+        expect(target).to_be_checked()
+
+    def select(self, target, label):
+        """Arrow keys on the closed list, from its first choice down to `label`."""
+        self.reach(target)
+        self.page.keyboard.press("Home")
+        labels = target.locator("option").all_inner_texts()
+        for _choice in labels:
+            if target.evaluate("el => el.selectedOptions[0]?.label") == label:
+                return
+            self.page.keyboard.press("ArrowDown")
+        raise AssertionError(f"{label!r} is not among the choices {labels}")
+
+    def reach(self, target):
+        """Tab (or Shift+Tab, when the target comes earlier) until `target` has focus."""
+        page = self.page
+        expect(target).to_have_count(1)
+        page.wait_for_load_state("domcontentloaded")
+        if page.evaluate(FOCUSED) is None:
+            self.skip_link(into_main=target.evaluate("el => el.closest('main') !== null"))
+        if self.focused(target):
+            return
+        backwards = target.evaluate(
+            "el => !!(el.compareDocumentPosition(document.activeElement)"
+            " & Node.DOCUMENT_POSITION_FOLLOWING)"
+        )
+        key = "Shift+Tab" if backwards else "Tab"
+        stops = []
+        for _press in range(TABS):
+            before = page.evaluate_handle("() => document.activeElement")
+            page.keyboard.press(key)
+            stop = self.stop()
+            stops.append(stop["description"])
+            order = page.evaluate(
+                "a => a.compareDocumentPosition(document.activeElement)"
+                " & Node.DOCUMENT_POSITION_FOLLOWING",
+                before,
+            )
+            assert bool(order) != backwards, f"{key} went the wrong way, to {stop}"
+            if self.focused(target):
+                return
+        raise AssertionError(f"{TABS} presses of {key} did not reach {target}: {stops[-5:]}")
+
+    def skip_link(self, into_main):
+        """On a freshly loaded page the first Tab stop is the skip link; Enter on it moves
+        focus to the main content, where the person goes on tabbing."""
+        self.page.keyboard.press("Tab")
+        assert self.stop()["skipLink"], "the first Tab stop is not the skip link"
+        if into_main:
+            self.page.keyboard.press("Enter")
+            assert self.page.evaluate(FOCUSED)["main"], "the skip link did not focus <main>"
+
+    def stop(self):
+        """The focused element, checked: its focus shows, it is on screen, and no
+        tabindex above 0 reorders the page."""
+        stop = self.page.evaluate(FOCUSED)
+        assert stop is not None, "focus left the page"
+        assert stop["outline"] or stop["shadow"], f"no visible focus on {stop['description']}"
+        assert stop["shown"], f"focus on something not shown: {stop['description']}"
+        assert not stop["positiveTabindex"], f"tabindex above 0: {stop['description']}"
+        return stop
+
+    def focused(self, target):
+        return target.evaluate("el => el === document.activeElement")
+
+
+HANDS = {"mouse": Mouse, "keyboard": Keyboard}
+
+
+def log_in(page, hands, username, password=DEMO_PASSWORD):
+    """From the login page, as journey 1 and 2 begin; the login form puts focus in the
+    user name field already."""
+    page.goto("/")
+    hands.fill(page.get_by_label("Användarnamn"), username)
+    hands.fill(page.get_by_label("Lösenord"), password)
+    hands.click(page.get_by_role("button", name="Logga in"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
