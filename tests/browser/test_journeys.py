@@ -9,16 +9,19 @@ import datetime
 import os
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from icalendar import Calendar
 from playwright.sync_api import expect
 
 from dialogues.models import Forum, Invitation, Meeting, Observation
 from dialogues.scheduling import holiday_name
 from municipality.models import Body
+from partners.models import Organisation
 from tests.browser.by_hand import HANDS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -295,3 +298,105 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
         "Röda Korset Malmö krets",
     ]
     assert not Meeting.objects.filter(start__date=holiday, title=title).exists()
+
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def invited_ahead(organisation):
+    """Two meetings ahead that the organisation is invited to, an evening one tomorrow and
+    one in six weeks: whatever date the suite runs, it has a next meeting to find."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meetings = []
+    for day, hour, title in [
+        (tomorrow, datetime.time(17, 30), "Kvällsdialog om vinternätter"),
+        (tomorrow + datetime.timedelta(days=42), datetime.time(9), "Styrgrupp inför våren"),
+    ]:
+        start = timezone.make_aware(datetime.datetime.combine(day, hour))
+        meeting = Meeting.objects.create(
+            forum=Forum.objects.get(name="Löpande dialog hemlöshet"),
+            title=title,
+            start=start,
+            end=start + datetime.timedelta(hours=2),
+            place="Stadshuset, sal 3",
+        )
+        Invitation.objects.create(meeting=meeting, organisation=organisation)
+        meetings.append(meeting)
+    return meetings
+
+
+def the_event(calendar, meeting):
+    """The VEVENT of `meeting` in a parsed calendar, by its title and start."""
+    (event,) = [e for e in calendar.walk("VEVENT") if str(e["summary"]) == meeting.title]
+    return event
+
+
+def test_representative_takes_the_next_meeting_into_their_calendar_and_updates_contacts(
+    page, you, shoot
+):
+    """journey-3-representative: an organisationsföreträdare finds the next meeting they
+    are invited to, downloads its .ics (it parses and has the right local time), makes a
+    subscription link and fetches it without logging in, and updates their organisation's
+    contact details."""
+    call_command("load_demo", quiet_logins=True)
+    organisation = Organisation.objects.get(name="Röda Korset Malmö krets")
+    invited_ahead(organisation)
+    upcoming = Meeting.objects.filter(
+        invitations__organisation=organisation, start__gte=timezone.now()
+    ).exclude(status=Meeting.Status.CANCELLED)
+    meeting = upcoming.order_by("start").first()
+    local_start = timezone.localtime(meeting.start)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, you, "foretradare")
+
+    coming = page.locator("section", has_text="Organisationens nästa möten")
+    first = coming.get_by_role("listitem").first
+    expect(first).to_contain_text(f"{local_start:%Y-%m-%d %H:%M} {meeting.title}")
+    shoot("start-page")
+    you.click(first.get_by_role("link", name=meeting.title, exact=True))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(meeting.title)
+    expect(page.get_by_text(f"{local_start:%H:%M}").first).to_be_visible()
+    shoot("next-meeting")
+    with page.expect_download() as download:
+        you.click(page.get_by_role("link", name="Lägg till i kalender"))
+    assert download.value.suggested_filename.endswith(".ics")
+    single = Calendar.from_ical(download.value.path().read_bytes())
+    start = the_event(single, meeting).decoded("dtstart")
+    assert start.astimezone(STOCKHOLM).replace(tzinfo=None) == local_start.replace(tzinfo=None)
+    assert start == meeting.start
+
+    you.click(page.get_by_role("link", name="Kalender", exact=True))
+    panel = page.locator("section", has_text=f"Möten: {organisation.name}")
+    you.click(panel.get_by_role("button", name="Skapa prenumerationslänk"))
+    expect(page.get_by_role("status")).to_contain_text("En ny kalenderlänk har skapats")
+    panel = page.locator("section", has_text=f"Möten: {organisation.name}")
+    link = panel.get_by_label("Länk (https)").input_value()
+    shoot("subscription-link")
+    stranger = page.context.browser.new_context()  # no session: as a calendar app polls
+    try:
+        feed = stranger.request.get(link)
+        assert feed.status == 200
+        assert stranger.cookies() == []
+        subscribed = Calendar.from_ical(feed.body())
+    finally:
+        stranger.close()
+    assert the_event(subscribed, meeting).decoded("dtstart") == meeting.start
+    assert {str(e["summary"]) for e in subscribed.walk("VEVENT")} >= {m.title for m in upcoming}
+
+    you.click(page.get_by_role("link", name="Organisationer", exact=True))
+    you.click(page.get_by_role("link", name=organisation.name, exact=True))
+    you.click(page.get_by_role("link", name="Ändra", exact=True).first)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ändra {organisation.name}")
+    you.fill(page.get_by_label("Telefon"), "040-12 34 56")
+    you.fill(page.get_by_label("E-post"), "kansli@rodakorset-malmo.example.se")
+    shoot("contact-form")
+    you.click(page.get_by_role("button", name="Spara", exact=True))
+    expect(page.get_by_role("status")).to_contain_text("Organisationen är sparad")
+    details = page.locator("dl").first
+    expect(details).to_contain_text("040-12 34 56")
+    expect(details).to_contain_text("kansli@rodakorset-malmo.example.se")
+    shoot("contacts-updated")
+
+    organisation.refresh_from_db()
+    assert organisation.phone == "040-12 34 56"
+    assert organisation.email == "kansli@rodakorset-malmo.example.se"
