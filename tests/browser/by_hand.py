@@ -15,15 +15,43 @@ from municipality.demo import DEMO_PASSWORD
 TABS = 60  # the most presses of Tab one step may take before the test fails
 
 # What the focused element looks like and where it sits: read in one round trip per stop.
-FOCUSED = """() => {
+# `contrast` is the best contrast ratio of its focus indicator (outline or box shadow,
+# blended over what is behind the element) against that background, once its transitions
+# have run: WCAG 1.4.11 asks 3:1.
+FOCUSED = """async () => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
+  await Promise.all(el.getAnimations().map((animation) => animation.finished));
+  const colours = (text) => [...text.matchAll(/rgba?\\(([^)]*)\\)/g)].map((m) => {
+    const [r, g, b, a = 1] = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [r, g, b, a];
+  });
+  const luminance = (rgb) => rgb.map((v) => v / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+    .reduce((sum, v, n) => sum + v * [0.2126, 0.7152, 0.0722][n], 0);
+  let background = [255, 255, 255];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const [colour] = colours(getComputedStyle(node).backgroundColor);
+    if (colour && colour[3] > 0) { background = colour.slice(0, 3); break; }
+  }
   const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow !== "none";
+  const indicators = [
+    ...(outline ? colours(style.outlineColor) : []),
+    ...(shadow ? colours(style.boxShadow) : []),
+  ];
+  const contrast = Math.max(0, ...indicators.map(([r, g, b, a]) => {
+    const shown = [r, g, b].map((v, n) => v * a + background[n] * (1 - a));
+    const [light, dark] = [luminance(shown), luminance(background)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+  }));
   const box = el.getBoundingClientRect();
   return {
     description: el.outerHTML.slice(0, 160),
-    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
-    shadow: style.boxShadow !== "none",
+    outline,
+    shadow,
+    contrast,
     shown: box.width > 0 && box.height > 0 && style.visibility !== "hidden",
     skipLink: el.classList.contains("skip-link"),
     main: el.id === "main",
@@ -132,11 +160,12 @@ class Keyboard:
             assert self.page.evaluate(FOCUSED)["main"], "the skip link did not focus <main>"
 
     def stop(self):
-        """The focused element, checked: its focus shows, it is on screen, and no
-        tabindex above 0 reorders the page."""
+        """The focused element, checked: its focus shows, at 3:1 against the page, it is
+        on screen, and no tabindex above 0 reorders the page."""
         stop = self.page.evaluate(FOCUSED)
         assert stop is not None, "focus left the page"
         assert stop["outline"] or stop["shadow"], f"no visible focus on {stop['description']}"
+        assert stop["contrast"] >= 3, f"focus at {stop['contrast']:.1f}:1 on {stop['description']}"
         assert stop["shown"], f"focus on something not shown: {stop['description']}"
         assert not stop["positiveTabindex"], f"tabindex above 0: {stop['description']}"
         return stop

@@ -6,6 +6,7 @@ var/journeys/), one folder per journey: journey-1-meeting-log/, journey-2-temada
 """
 
 import datetime
+import io
 import os
 import re
 from pathlib import Path
@@ -16,11 +17,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from dialogues.models import Forum, Invitation, Meeting, Observation
 from dialogues.scheduling import holiday_name
-from municipality.models import Body
+from grants.models import Grant, GrantScheme
+from municipality.models import Body, User
 from partners.models import Organisation
 from tests.browser.by_hand import HANDS, log_in
 
@@ -400,3 +403,100 @@ def test_representative_takes_the_next_meeting_into_their_calendar_and_updates_c
     organisation.refresh_from_db()
     assert organisation.phone == "040-12 34 56"
     assert organisation.email == "kansli@rodakorset-malmo.example.se"
+
+
+def another_nämnds_grant_and_a_change():
+    """A 2025 grant from Fritidsnämnden, which the filter on one nämnd must leave out, and
+    a change a tjänsteperson made to one of the year's grants, for the history to show."""
+    scheme = GrantScheme.objects.create(
+        committee=Body.objects.get(name="Fritidsnämnden"),
+        name="Föreningsbidrag fritid",
+        kind="organisation",
+    )
+    scheme.grants.create(
+        organisation=Organisation.objects.get(name="Föreningen Gatans röst"),
+        year=2025,
+        purpose="Sommaraktiviteter för unga.",
+        applied_amount=80_000,
+        granted_amount=75_000,
+        decision=Grant.Decision.PARTLY,
+        decided_by=Grant.DecidedBy.DELEGATE,
+        decision_date=datetime.date(2025, 2, 20),
+    )
+    changed = Grant.objects.get(year=2025, scheme__name="Projektbidrag vinterinsatser")
+    changed._history_user = User.objects.get(username="tjansteperson")
+    changed.decision_reference = "Delegationsbeslut D-2025-031"
+    changed.save()
+    return changed
+
+
+def kronor(text):
+    """1 500 000 kr → 1500000."""
+    return int(re.sub(r"\D", "", text))
+
+
+def column_sums(sheet, *headers):
+    """The sums of a table sheet's columns, by header (blank cells count as 0)."""
+    rows = sheet.iter_rows(values_only=True)
+    names = next(rows)
+    indexes = [names.index(header) for header in headers]
+    sums = [0] * len(headers)
+    for row in rows:
+        for n, index in enumerate(indexes):
+            sums[n] += row[index] or 0
+    return sums
+
+
+def test_auditor_filters_grants_downloads_the_workbook_and_reads_a_history(page, you, shoot):
+    """journey-4-auditor: a revisor filters grants to one year and one nämnd, downloads
+    the workbook (its totals match the page and the database), and opens a grant's change
+    history."""
+    call_command("load_demo", quiet_logins=True)
+    changed = another_nämnds_grant_and_a_change()
+    committee = Body.objects.get(name="Arbetsmarknads- och socialnämnden")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, you, "revisor")
+    you.click(page.get_by_role("link", name="Bidrag", exact=True))
+    you.fill(page.get_by_label("År"), "2025")
+    you.select(page.get_by_label("Nämnd"), committee.name)
+    you.click(page.get_by_role("button", name="Filtrera"))
+
+    grants = Grant.objects.filter(year=2025, scheme__committee=committee).with_figures()
+    expect(page.get_by_text(f"{grants.count()} bidrag", exact=True)).to_be_visible()
+    on_page = [
+        kronor(page.get_by_test_id(f"total-{figure}").inner_text())
+        for figure in ("applied", "granted", "paid")
+    ]
+    in_database = [
+        sum(grant.applied_amount for grant in grants),
+        sum(grant.granted_amount or 0 for grant in grants),
+        sum(grant.paid_total for grant in grants),
+    ]
+    assert on_page == in_database
+    assert Grant.objects.filter(year=2025).count() > grants.count()
+    shoot("grants-filtered")
+
+    with page.expect_download() as download:
+        you.click(page.get_by_role("button", name="Ladda ner arbetsboken"))
+    assert download.value.suggested_filename.startswith(
+        "bidrag-2025-arbetsmarknads-och-socialnamnden-"
+    )
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
+    decisions = column_sums(book["Beslut"], "Sökt belopp", "Beviljat belopp")
+    (paid,) = column_sums(book["Utbetalningar"], "Belopp")
+    assert [*decisions, paid] == on_page
+    rows = list(book["Beslut"].iter_rows(min_row=2, values_only=True))
+    assert {(row[3], row[5]) for row in rows} == {(committee.name, 2025)}
+    assert sorted(row[0] for row in rows) == sorted(grant.pk for grant in grants)
+    summary = list(book["Sammanställning"].iter_rows(min_row=3, max_col=9, values_only=True))
+    per_scheme = summary[: [row[0] for row in summary].index("Summa")]
+    assert [sum(row[n] for row in per_scheme) for n in (6, 7, 8)] == in_database
+
+    row = page.get_by_role("row").filter(has_text=changed.scheme.name)
+    you.click(row.get_by_role("link", name="Öppna"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(changed.scheme.name)
+    history = page.locator("section", has=page.get_by_role("heading", name="Historik"))
+    entry = history.get_by_role("row").filter(has_text="Elin Ström").first
+    expect(entry).to_contain_text("Beslutsreferens")
+    expect(entry).to_contain_text("→ Delegationsbeslut D-2025-031")
+    shoot("grant-history")
