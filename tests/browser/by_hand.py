@@ -59,6 +59,20 @@ FOCUSED = """async () => {
   };
 }"""
 
+# Where a Tab went from `a`: later in the page, and onward in reading order (on the same
+# line, not leftwards; a line is boxes overlapping by half the smaller's height).
+STEP = """(a) => {
+  const b = document.activeElement;
+  const later = !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const [ra, rb] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+  const overlap = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+  const sameLine = ra.height > 0 && rb.height > 0
+    && overlap > 0.5 * Math.min(ra.height, rb.height);
+  const [leftward, rightward] = [rb.left < ra.left - 1, rb.left > ra.left + 1];
+  const onward = sameLine ? (later ? !leftward : rightward) : later;
+  return [later, onward];
+}"""
+
 
 class Mouse:
     """Clicks and fills as Playwright's own actions do."""
@@ -140,12 +154,9 @@ class Keyboard:
             page.keyboard.press(key)
             stop = self.stop()
             stops.append(stop["description"])
-            order = page.evaluate(
-                "a => a.compareDocumentPosition(document.activeElement)"
-                " & Node.DOCUMENT_POSITION_FOLLOWING",
-                before,
-            )
-            assert bool(order) != backwards, f"{key} went the wrong way, to {stop}"
+            later, onward = page.evaluate(STEP, before)
+            assert later != backwards, f"{key} went against the page's order, to {stop}"
+            assert onward != backwards, f"{key} went against the reading order, to {stop}"
             if self.focused(target):
                 return
         raise AssertionError(f"{TABS} presses of {key} did not reach {target}: {stops[-5:]}")
