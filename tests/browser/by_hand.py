@@ -4,8 +4,9 @@ keyboard alone (Tab, Shift+Tab, Enter, Space, arrow keys and typing).
 A journey is written once against `Hands` and run with either. The keyboard hands reach
 each control by tabbing to it, a bounded number of presses, and check on every stop what
 WCAG 2.1 asks: on a freshly loaded page the first stop is the skip link, which moves focus
-to the main content; every stop shows its focus (an outline or a box shadow); every stop
-is on screen; and the order follows the page.
+to the main content; every stop shows its focus (an outline or a box shadow) at 3:1
+against the page; every stop is on screen; and the order follows the page, never leftwards
+along a line.
 """
 
 from playwright.sync_api import expect
