@@ -306,26 +306,20 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def invited_ahead(organisation):
-    """Two meetings ahead that the organisation is invited to, an evening one tomorrow and
-    one in six weeks: whatever date the suite runs, it has a next meeting to find."""
+def invited_tomorrow_evening(organisation):
+    """A meeting tomorrow at 17:30 the organisation is invited to: an evening hour, an hour
+    or two from UTC, is where a calendar file's time zone shows."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    meetings = []
-    for day, hour, title in [
-        (tomorrow, datetime.time(17, 30), "Kvällsdialog om vinternätter"),
-        (tomorrow + datetime.timedelta(days=42), datetime.time(9), "Styrgrupp inför våren"),
-    ]:
-        start = timezone.make_aware(datetime.datetime.combine(day, hour))
-        meeting = Meeting.objects.create(
-            forum=Forum.objects.get(name="Löpande dialog hemlöshet"),
-            title=title,
-            start=start,
-            end=start + datetime.timedelta(hours=2),
-            place="Stadshuset, sal 3",
-        )
-        Invitation.objects.create(meeting=meeting, organisation=organisation)
-        meetings.append(meeting)
-    return meetings
+    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(17, 30)))
+    meeting = Meeting.objects.create(
+        forum=Forum.objects.get(name="Löpande dialog hemlöshet"),
+        title="Kvällsdialog om vinternätter",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        place="Stadshuset, sal 3",
+    )
+    Invitation.objects.create(meeting=meeting, organisation=organisation)
+    return meeting
 
 
 def the_event(calendar, meeting):
@@ -343,7 +337,7 @@ def test_representative_takes_the_next_meeting_into_their_calendar_and_updates_c
     contact details."""
     call_command("load_demo", quiet_logins=True)
     organisation = Organisation.objects.get(name="Röda Korset Malmö krets")
-    invited_ahead(organisation)
+    invited_tomorrow_evening(organisation)
     upcoming = Meeting.objects.filter(
         invitations__organisation=organisation, start__gte=timezone.now()
     ).exclude(status=Meeting.Status.CANCELLED)
