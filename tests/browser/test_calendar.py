@@ -12,7 +12,7 @@ def test_representative_makes_copies_and_uses_a_feed_link(page):
     call_command("load_demo", quiet_logins=True)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     log_in(page, "foretradare")
-    page.get_by_role("link", name="Kalender").click()
+    page.get_by_role("link", name="Kalender", exact=True).click()
     panel = page.locator("section", has_text="Möten: Röda Korset Malmö krets")
     panel.get_by_role("button", name="Skapa prenumerationslänk").click()
     expect(page.get_by_role("status")).to_contain_text("En ny kalenderlänk har skapats")
