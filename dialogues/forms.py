@@ -1,4 +1,3 @@
-from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -7,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum, Invitation, Meeting, Observation, default_feedback_due
 from municipality import access
-from municipality.forms import CrispyModelForm, DateInput, SafeModelForm, formfield_for
+from municipality.forms import (
+    CrispyModelForm,
+    DateInput,
+    SafeModelForm,
+    checkbox_layout,
+    formfield_for,
+)
 from municipality.models import Body
 from partners.models import Area, Organisation
 
@@ -27,15 +32,6 @@ def organisations_of(municipality_id, chosen=()):
     return Organisation.objects.filter(municipality_id=municipality_id).filter(
         Q(is_active=True, archived_at__isnull=True) | Q(pk__in=list(chosen))
     )
-
-
-# Checkboxes with a search box over them, for a choice among many organisations.
-ORGANISATION_CHECKBOXES = "dialogues/fields/organisation_checkboxes.html"
-
-
-def checkbox_layout(fields, name):
-    """Every field in order, the organisations' choice `name` as searchable checkboxes."""
-    return Layout(*[Field(f, template=ORGANISATION_CHECKBOXES) if f == name else f for f in fields])
 
 
 class ForumForm(CrispyModelForm):

@@ -56,8 +56,8 @@ def observation_filter(user, data):
 
 
 def reads_records(user):
-    """Whether the user reads every organisation's attendance (not a representative)."""
-    return user is not None and not access.is_representative(user)
+    """Whether the user's file holds every organisation's attendance."""
+    return user is not None and access.allows(user, "export_every_attendance")
 
 
 def local(moment):

@@ -94,6 +94,12 @@ add_rule(
     "attendance and the issues it raised, never the minutes",
 )
 add_rule(
+    "export_every_attendance",
+    is_signed_in & ~is_representative,
+    "Export every organisation's attendance at the meetings one sees. A representative's "
+    "file holds only their own organisation's",
+)
+add_rule(
     "change_observation",
     in_scope("observation", "editable_by"),
     "Forward a raised issue, answer it and send the answer to the organisation",

@@ -5,7 +5,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.mail import send_mail
 from django.db.models import Count, Max, Prefetch, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dialogues import feeds, forwarding, ical, lists_export, scheduling, structures
+from dialogues import feedback, feeds, forwarding, ical, lists_export, scheduling, structures
 from dialogues import invitations as invitations_mod
 from dialogues.filters import ForumFilter
 from dialogues.forms import (
@@ -37,7 +36,7 @@ from dialogues.models import (
     local_midnight,
 )
 from dialogues.tables import ForumTable, MeetingTable, ObservationTable
-from municipality import access, archive, history, inputs, list_exports, lists, mail
+from municipality import access, archive, history, inputs, list_exports, lists
 from partners.models import ContactPerson
 
 PER_PAGE = 25
@@ -471,30 +470,10 @@ def observation_notify(request, pk):
     )
     if observation.status != Observation.Status.HANDLED:
         raise Http404
-    recipients = list(
-        ContactPerson.objects.filter(organisation=observation.organisation)
-        .reachable()
-        .values_list("email", flat=True)
-    )
+    recipients = feedback.send(observation)
     if not recipients:
         messages.error(request, _("The organisation has no contact person with an e-mail address."))
         return redirect(observation)
-    send_mail(
-        mail.one_line(
-            _("Feedback on what you raised at %(meeting)s") % {"meeting": observation.meeting.title}
-        ),
-        _("You raised:\n%(text)s\n\nResponse (%(date)s):\n%(response)s")
-        % {
-            "text": observation.text,
-            "date": observation.handled_on.isoformat(),
-            "response": observation.response,
-        },
-        None,
-        recipients,
-    )
-    observation.feedback_sent_at = timezone.now()
-    observation.feedback_sent_to = ", ".join(recipients)
-    observation.save(update_fields=["feedback_sent_at", "feedback_sent_to"])
     messages.success(request, _("The feedback was sent to %(to)s.") % {"to": ", ".join(recipients)})
     return redirect(observation)
 
@@ -608,8 +587,14 @@ def _back(request):
 def feed_renew(request, kind, pk):
     target = feeds.subject(request.user, kind, pk)
     access.require(request.user, "manage_calendar_feed", target)
+    replaced = feeds.current(kind, target) is not None
     feeds.renew(request.user, kind, target)
-    messages.success(request, _("A new calendar link was made. Any earlier link no longer works."))
+    if replaced:
+        messages.success(
+            request, _("A new calendar link was made. The earlier link no longer works.")
+        )
+    else:
+        messages.success(request, _("The calendar link was made: copy it into your calendar."))
     return _back(request)
 
 

@@ -4,6 +4,7 @@ the edit guard against lost updates."""
 import datetime
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -219,6 +220,16 @@ class SafeModelForm(InputLayer, EditGuard, forms.ModelForm):
         cleaned = super().clean()
         self.check_edit_guard()
         return cleaned
+
+
+# Checkboxes with a search box over them (static/js/checkbox-filter.js, loaded by
+# form_page.html), for a choice among many organisations: no Ctrl-click.
+ORGANISATION_CHECKBOXES = "fields/organisation_checkboxes.html"
+
+
+def checkbox_layout(fields, name):
+    """Every field in order, the organisations' choice `name` as searchable checkboxes."""
+    return Layout(*[Field(f, template=ORGANISATION_CHECKBOXES) if f == name else f for f in fields])
 
 
 class CrispyModelForm(SafeModelForm):

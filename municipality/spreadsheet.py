@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -164,6 +164,8 @@ class Sheet:
         if value is None or isinstance(value, Cell):
             return value
         text = isinstance(value, str)
+        if text and ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters typed into a URL
         risky = text and is_risky(value)
         number_format = None if text else FORMATS.get(kind)
         formula = isinstance(value, Formula)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Forum
+from municipality.forms import checkbox_layout
 from partners import forms as partner_forms
 
 
@@ -34,6 +35,7 @@ class PartnershipForm(partner_forms.PartnershipForm):
         order.remove("steering_group")
         order.insert(order.index("renews"), "steering_group")
         self.order_fields(order)
+        self.helper.layout = checkbox_layout(self.fields, "parties")
 
     def save(self, commit=True):
         """The agreement and its steering group's link, together or not at all. A forum

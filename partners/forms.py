@@ -1,11 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipality import access
-from municipality.forms import CrispyModelForm, DateInput, formfield_for
+from municipality.forms import CrispyModelForm, DateInput, checkbox_layout, formfield_for
 from municipality.models import Body
 from partners import orgnr
 from partners.models import Area, ContactPerson, FollowUp, Organisation, Partnership
@@ -109,11 +110,13 @@ class PartnershipForm(CrispyModelForm):
             "organisation_contribution",
             "state_aid",
             "renews",
+            "next_follow_up_on",
         ]
         widgets = {
             "start_date": DateInput,
             "end_date": DateInput,
-            "parties": forms.SelectMultiple(attrs={"size": 8}),
+            "next_follow_up_on": DateInput,
+            "parties": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "municipality_contribution": forms.Textarea(attrs={"rows": 2}),
             "organisation_contribution": forms.Textarea(attrs={"rows": 2}),
@@ -149,10 +152,20 @@ class PartnershipForm(CrispyModelForm):
             run_by__municipality_id=municipality_id
         ).exclude(pk=self.instance.pk)
         self.fields["yearly_compensation"].min_value = 0
-        self.fields["parties"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        self.fields["parties"].help_text = _("Tick every organisation that is a party.")
+        self.helper.layout = checkbox_layout(self.fields, "parties")
 
 
 class FollowUpForm(CrispyModelForm):
+    """A held follow-up, and when the next one is planned (saved on the agreement)."""
+
+    plan_next = forms.DateField(
+        label=_("Next follow-up planned"),
+        required=False,
+        widget=DateInput,
+        help_text=_("When the parties meet next to follow up; shown on the agreement."),
+    )
+
     class Meta:
         model = FollowUp
         fields = ["date", "year", "assessment", "summary", "next_steps"]
@@ -167,18 +180,52 @@ class FollowUpForm(CrispyModelForm):
         self.instance.partnership = partnership
         if not self.is_bound and not self.instance.pk:
             today = timezone.localdate()
-            self.initial.setdefault("date", today)
-            self.initial.setdefault("year", today.year - 1)
+            self.initial.setdefault("date", max(today, partnership.start_date))
+            self.initial.setdefault("year", self.default_year(partnership, today))
+            planned = partnership.next_follow_up_on
+            self.initial.setdefault("plan_next", planned if planned and planned > today else None)
+
+    @staticmethod
+    def default_year(partnership, today):
+        """The first year of the agreement not yet followed up, up to last year (or this
+        year, for an agreement that began this year): always inside the period."""
+        taken = set(partnership.follow_ups.values_list("year", flat=True))
+        last = max(min(today.year - 1, partnership.end_date.year), partnership.start_date.year)
+        for year in range(partnership.start_date.year, last + 1):
+            if year not in taken:
+                return year
+        return min(last + 1, partnership.end_date.year)
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        partnership = self.instance.partnership
-        if not partnership.start_date.year <= year <= partnership.end_date.year:
-            raise ValidationError(_("The year must fall within the agreement's period."))
         if (
-            FollowUp.objects.filter(partnership=partnership, year=year)
+            FollowUp.objects.filter(partnership=self.instance.partnership, year=year)
             .exclude(pk=self.instance.pk)
             .exists()
         ):
             raise ValidationError(_("This agreement already has a follow-up for that year."))
         return year
+
+    def clean(self):
+        cleaned = super().clean()
+        planned = cleaned.get("plan_next")
+        partnership = self.instance.partnership
+        if planned is not None:
+            if cleaned.get("date") and planned <= cleaned["date"]:
+                self.add_error("plan_next", _("The next follow-up comes after this one."))
+            elif problem := partnership.follow_up_plan_problem(planned):
+                self.add_error("plan_next", problem)
+        return cleaned
+
+    def save(self, commit=True):
+        """The follow-up and the agreement's next planned date, together or not at all. A
+        plan this follow-up has now held is cleared unless a new date is given."""
+        with transaction.atomic():
+            follow_up = super().save(commit=commit)
+            partnership = Partnership.objects.select_for_update().get(pk=follow_up.partnership_id)
+            planned = self.cleaned_data.get("plan_next")
+            held = partnership.next_follow_up_on and partnership.next_follow_up_on <= follow_up.date
+            if planned is not None or held:
+                partnership.next_follow_up_on = planned
+                partnership.save(update_fields=["next_follow_up_on"])
+        return follow_up

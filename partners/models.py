@@ -534,6 +534,12 @@ class Partnership(Archivable):
         related_name="renewed_by",
         verbose_name=_("renews agreement"),
     )
+    next_follow_up_on = models.DateField(
+        _("next follow-up planned"),
+        null=True,
+        blank=True,
+        help_text=_("When the parties meet for the next quality follow-up."),
+    )
     # Derived from end_date and notice_period_months on save, stored so lists can filter.
     last_notice_date = models.DateField(_("last day to give notice"), editable=False)
 
@@ -586,8 +592,22 @@ class Partnership(Archivable):
             )
         if self.renews_id and self.pk and self.renews_id == self.pk:
             errors["renews"] = _("An agreement cannot renew itself.")
+        planned = self.next_follow_up_on if self.start_date and self.end_date else None
+        if planned and (problem := self.follow_up_plan_problem(planned)):
+            errors["next_follow_up_on"] = problem
         if errors:
             raise ValidationError(errors)
+
+    def follow_up_plan_problem(self, day):
+        """Why a follow-up cannot be planned on `day`, or None: between the agreement's
+        start and a year after its end, when its last year is followed up."""
+        latest = self.end_date + relativedelta(years=1)
+        if self.start_date <= day <= latest:
+            return None
+        return _(
+            "A follow-up is planned between the agreement's start (%(start)s) and "
+            "a year after its end (%(latest)s)."
+        ) % {"start": self.start_date.isoformat(), "latest": latest.isoformat()}
 
     @property
     def municipality(self):
@@ -696,6 +716,29 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.partnership} {self.year}"
+
+    def clean(self):
+        """A follow-up is of a year of the agreement, held once that year has begun and
+        not before the agreement did, and recorded once held (not ahead of today)."""
+        if self.partnership_id is None or self.date is None:
+            return
+        partnership = self.partnership
+        errors = {}
+        if self.date < partnership.start_date:
+            errors["date"] = _(
+                "A follow-up cannot be dated before the agreement starts (%(start)s)."
+            ) % {"start": partnership.start_date.isoformat()}
+        elif self.date > timezone.localdate():
+            errors["date"] = _("Record a follow-up once it is held: the date is in the future.")
+        if self.year is not None:
+            if not partnership.start_date.year <= self.year <= partnership.end_date.year:
+                errors["year"] = _("The year must fall within the agreement's period.")
+            elif "date" not in errors and self.year > self.date.year:
+                errors["year"] = _(
+                    "A year is followed up once it has begun: no later than the date's year."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReminderSent(models.Model):

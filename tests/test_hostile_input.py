@@ -33,6 +33,9 @@ QUERIES = [
     ("meeting_export", "when=past&after=9999-99-99&before=0001-01-01&forum=abc"),
     ("attendance_export", "organisation=99999999999999999999&q=a%20%26%20%21b"),
     ("observation_export", "status=zz&body=abc&q=%28%28"),
+    # A control character openpyxl refuses, shown in the file's "Om uttaget" as the filter.
+    ("organisation_export", "q=r%01%1Bd"),
+    ("meeting_export", "q=%08%0B%0C"),
     ("grant_export", "year=99999999999999999999&committee=abc"),
     ("grant_workbook", "year=99999999999999999999"),
     ("grant_workbook", "year=-5"),

@@ -128,7 +128,7 @@ def test_feedback_on_a_raised_issue_skips_the_protected(client, cast, hidden, ma
     assert "Omar Saleh" in before
     assert_hidden(before)
     client.post(reverse("observation_notify", args=[observation.pk]))
-    assert [m.to for m in mailoutbox] == [["omar@example.se"]]
+    assert [m.to for m in mailoutbox] == [["Omar Saleh <omar@example.se>"]]
     assert_hidden(mailoutbox[0].body + mailoutbox[0].subject)
     after = page(client, cast.staff, "observation_update", observation.pk)
     assert "omar@example.se" in after
@@ -208,7 +208,7 @@ def test_logs_of_what_was_sent_hide_someone_protected_afterwards(client, cast, m
     client.force_login(cast.staff)
     client.post(reverse("meeting_invitations", args=[meeting.pk]))
     client.post(reverse("observation_notify", args=[observation.pk]))
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4  # two invitations, and the feedback to each contact person
     assert NAME in page(client, cast.staff, "meeting_detail", meeting.pk)
     person.is_protected = True
     person.save()

@@ -569,3 +569,20 @@ def test_feed_tells_clients_to_refresh_hourly_in_valid_durations(client, cast):
     lines = unfolded.splitlines()
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
     assert "X-PUBLISHED-TTL:PT1H" in lines
+
+
+def test_each_panel_says_what_its_feed_holds_and_the_first_link_replaces_nothing(client, cast):
+    """A representative sees two panels (their own, their organisation's): each says what
+    its calendar holds, and making the first link does not speak of earlier ones."""
+    client.force_login(cast.representative)
+    html = client.get(reverse("calendar_subscriptions")).content.decode()
+    assert html.count("Skapa prenumerationslänk") == 2
+    assert "Bara för dig: mötena i din egen nämnd, förvaltning eller organisation." in html
+    assert f"De möten {cast.org.name} är inbjuden till" in html
+    assert "från ett år bakåt till två år framåt" not in html  # no link yet
+
+    first = client.get(renew(client, "organisation", cast.org.pk).url).content.decode()
+    assert "Kalenderlänken är skapad" in first and "fungerar inte längre" not in first
+    assert "Möten från ett år bakåt till två år framåt" in first
+    again = client.get(renew(client, "organisation", cast.org.pk).url).content.decode()
+    assert "Den tidigare länken fungerar inte längre." in again

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dialogues.models import Invitation, Meeting, Observation
-from partners.models import Organisation
+from partners.models import ContactPerson, Organisation
 
 
 def local(*args):
@@ -61,7 +61,7 @@ def test_marking_handled_without_a_date_dates_it_today_and_offers_the_mail(
     notify = reverse("observation_notify", args=[observation.pk])
     assert notify in client.get(url).content.decode()
     assert client.post(notify).status_code == 302
-    assert [m.to for m in mailoutbox] == [["omar@example.se"]]
+    assert [m.to for m in mailoutbox] == [["Omar Saleh <omar@example.se>"]]
     assert "Fler platser öppnas i januari." in mailoutbox[0].body
 
 
@@ -401,3 +401,49 @@ def test_the_minutes_count_one_person_in_the_singular(client, cast):
     client.force_login(cast.staff)
     html = client.get(reverse("meeting_minutes", args=[cast.meeting.pk])).content.decode()
     assert "1 organisation, 1 person</p>" in html
+
+
+def handled(observation, **fields):
+    observation.status, observation.response = "handled", "Fler platser öppnas i vår."
+    observation.handled_on = datetime.date(2026, 4, 1)
+    for name, value in fields.items():
+        setattr(observation, name, value)
+    observation.save()
+    return observation
+
+
+def test_the_feedback_mail_greets_each_contact_and_is_signed_in_swedish_whatever_the_ui(
+    client, cast, mailoutbox
+):
+    """As the invitation: 'Hej <namn>', what was raised and answered, and the body that
+    answered as signature, in Swedish although the sender works in English."""
+    ContactPerson.objects.create(organisation=cast.org, name="Lena, Berg", email="lena@example.se")
+    observation = handled(cast.observation, forwarded_to=cast.asn, status="handled")
+    client.force_login(cast.staff)
+    client.post(reverse("set_language"), {"language": "en"})
+    response = client.post(reverse("observation_notify", args=[observation.pk]))
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [
+        ['"Lena, Berg" <lena@example.se>'],
+        ["Omar Saleh <omar@example.se>"],
+    ]
+    body = mailoutbox[1].body
+    assert body.startswith("Hej Omar Saleh!\n")
+    assert "Fler platser öppnas i vår." in body and observation.text in body
+    assert "Vad det blev av det (1 april 2026):" in body
+    assert body.rstrip().endswith(f"Med vänlig hälsning\n{cast.asn}")
+    assert mailoutbox[1].subject.startswith("Återkoppling")
+    observation.refresh_from_db()
+    assert observation.feedback_sent_to == "lena@example.se, omar@example.se"
+
+
+def test_the_feedback_mail_keeps_a_hostile_title_out_of_its_headers(client, cast, mailoutbox):
+    cast.meeting.title = "Möte\r\nBcc: evil@example.com"
+    cast.meeting.save()
+    observation = handled(cast.observation)
+    client.force_login(cast.staff)
+    client.post(reverse("observation_notify", args=[observation.pk]))
+    (message,) = mailoutbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.bcc == [] and "evil@example.com" not in message.message()["To"]
+    assert message.body.rstrip().endswith(f"Med vänlig hälsning\n{cast.meeting.forum.owner}")

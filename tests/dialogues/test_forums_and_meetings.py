@@ -307,7 +307,7 @@ def test_observation_flow_open_forwarded_handled_and_feedback(client, cast, mail
     )
     assert done.status_code == 302
     client.post(reverse("observation_notify", args=[observation.pk]))
-    assert [m.to for m in mailoutbox] == [["omar@example.se"]]
+    assert [m.to for m in mailoutbox] == [["Omar Saleh <omar@example.se>"]]
     assert "Fler platser öppnas." in mailoutbox[0].body
     observation.refresh_from_db()
     assert observation.feedback_sent_to == "omar@example.se"

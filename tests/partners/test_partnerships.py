@@ -325,3 +325,22 @@ def test_reminder_command_refuses_bad_arguments(cast):
     with pytest.raises(CommandError, match="at least 1"):
         call_command("remind_partnerships", "--days", "0")
     assert mail.outbox == []
+
+
+def test_parties_are_searchable_checkboxes_with_their_script_and_save(client, cast):
+    """No Ctrl-click: the parties are ticked, among a search box the page's script serves."""
+    client.force_login(cast.staff)
+    html = client.get(reverse("partnership_create")).content.decode()
+    assert 'type="checkbox" name="parties"' in html
+    assert 'data-filter-checkboxes="id_parties_list"' in html
+    assert "js/checkbox-filter" in html and "Ctrl" not in html
+    data = form_data(cast, parties=[cast.org.pk, cast.other_org.pk])
+    client.post(reverse("partnership_create"), data)
+    partnership = Partnership.objects.get(title="IOP Crossroads")
+    assert set(partnership.parties.all()) == {cast.org, cast.other_org}
+
+
+def test_forum_form_loads_the_checkbox_search_script(client, cast):
+    client.force_login(cast.staff)
+    html = client.get(reverse("forum_update", args=[cast.asf_forum.pk])).content.decode()
+    assert "js/checkbox-filter" in html
