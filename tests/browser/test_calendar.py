@@ -15,7 +15,7 @@ def test_representative_makes_copies_and_uses_a_feed_link(page):
     page.get_by_role("link", name="Kalender", exact=True).click()
     panel = page.locator("section", has_text="Möten: Röda Korset Malmö krets")
     panel.get_by_role("button", name="Skapa prenumerationslänk").click()
-    expect(page.get_by_role("status")).to_contain_text("En ny kalenderlänk har skapats")
+    expect(page.get_by_role("status")).to_contain_text("Kalenderlänken är skapad")
     panel = page.locator("section", has_text="Möten: Röda Korset Malmö krets")
     https = panel.get_by_label("Länk (https)").input_value()
     webcal = panel.get_by_label("Länk (webcal)", exact=False).input_value()
