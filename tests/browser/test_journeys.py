@@ -358,6 +358,7 @@ def test_representative_takes_the_next_meeting_into_their_calendar_and_updates_c
     expect(page.get_by_role("heading", level=1)).to_contain_text(meeting.title)
     expect(page.get_by_text(f"{local_start:%H:%M}").first).to_be_visible()
     shoot("next-meeting")
+    on_a_phone(page, shoot, "next-meeting")
     with page.expect_download() as download:
         you.click(page.get_by_role("link", name="Lägg till i kalender"))
     assert download.value.suggested_filename.endswith(".ics")
@@ -373,6 +374,7 @@ def test_representative_takes_the_next_meeting_into_their_calendar_and_updates_c
     panel = page.locator("section", has_text=f"Möten: {organisation.name}")
     link = panel.get_by_label("Länk (https)").input_value()
     shoot("subscription-link")
+    on_a_phone(page, shoot, "subscription-link")
     stranger = page.context.browser.new_context()  # no session: as a calendar app polls
     try:
         feed = stranger.request.get(link)
