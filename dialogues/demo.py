@@ -1,9 +1,11 @@
-"""Demo forums, two years of meetings, attendance and raised issues, from the seed papers.
+"""Demo forums, meetings from 2025 to four months ahead, attendance and raised issues, from
+the seed papers.
 
 Malmö (seeds 000–002): the förvaltning's yearly föreningsträffar and ongoing dialogue on
 homelessness, the nämnd's temadagar, the IOP steering groups, SSPF, Örat mot marken, CTC,
 SBUM and Lokal beredskap. Kalmar (seed 004): the IOP steering group and the Bostad
-först-grupp. Meetings are generated with a fixed seed, so every run builds the same data.
+först-grupp. Meetings are generated with a fixed seed, so every run on a day builds the
+same data; those before the day are held, and whatever the day, meetings lie ahead.
 """
 
 import datetime
@@ -164,6 +166,8 @@ MONTHS = {
     C.AS_NEEDED: [3, 11],
 }
 
+AHEAD = datetime.timedelta(days=120)  # how far past today meetings are planned
+
 AGENDA = "1. Läget just nu\n2. Organisationernas iakttagelser\n3. Vad tar vi vidare?"
 
 RAISED = [
@@ -179,7 +183,7 @@ RAISED = [
 
 
 @transaction.atomic
-def build():
+def build(today=None):
     if Forum.objects.exists():
         return  # the demo's forums and meetings are built once, as one whole
     rng = random.Random(2026)
@@ -198,18 +202,20 @@ def build():
         forum.steers = Partnership.objects.filter(title=title).first()
         forum.save(update_fields=["steers"])
 
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     staff = User.objects.filter(username="tjansteperson").first()
     for forum in forums.values():
         invited = list(forum.members.all()) or list(
             Organisation.objects.filter(municipality_id=forum.municipality_id)[:3]
         )
         bodies = list(Body.objects.filter(municipality_id=forum.municipality_id))
-        for year in (2025, 2026):
+        for year in range(2025, today.year + 2):
             for month in MONTHS[forum.cadence]:
                 day = datetime.date(year, month, rng.randint(3, 26))
                 while day.weekday() >= 5:
                     day += datetime.timedelta(days=1)
+                if day > today + AHEAD:
+                    continue
                 hour = datetime.time(rng.choice([9, 10, 13]))
                 start = timezone.make_aware(datetime.datetime.combine(day, hour))
                 held = day < today
