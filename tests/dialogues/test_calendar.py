@@ -248,7 +248,8 @@ def test_feed_answers_not_modified_until_something_changes(client, cast):
     first = get_feed(client, feed)
     etag, modified = first["ETag"], first["Last-Modified"]
     assert get_feed(client, feed, if_none_match=etag).status_code == 304
-    assert get_feed(client, feed, if_modified_since=modified).status_code == 304
+    # The ETag answers; Last-Modified alone cannot tell two changes in one second apart.
+    assert get_feed(client, feed, if_modified_since=modified).status_code == 200
     cast.meeting.place = "Rådhuset"
     cast.meeting.save()
     changed = get_feed(client, feed, if_none_match=etag)
