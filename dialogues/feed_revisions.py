@@ -146,12 +146,20 @@ def _members_changed(sender, instance, action, reverse, pk_set, **kwargs):
         reach(organisations=list(pk_set))
 
 
+def _before_body_save(sender, instance, update_fields=None, **kwargs):
+    instance._feed_municipality_before = _stored(sender, instance, ["municipality"], update_fields)
+
+
 def _body_saved(sender, instance, created, **kwargs):
     if created:
         return
     forums = Forum.objects.filter(owner=instance.pk).values("pk")
     invited = Invitation.objects.filter(meeting__forum__owner=instance.pk).values("organisation")
     reach(forums=forums, organisations=invited, bodies=[instance.pk])
+    # Those who read the municipality it left no longer see its meetings.
+    before = getattr(instance, "_feed_municipality_before", ())
+    if before and before[0] != instance.municipality_id:
+        _raise(Q(kind=Kind.PERSONAL, owner__municipality__in=before))
 
 
 def _organisation_saved(sender, instance, created, **kwargs):
@@ -190,6 +198,7 @@ def connect():
     pre_save.connect(_before_forum_save, sender=Forum, dispatch_uid=uid)
     post_save.connect(_forum_saved, sender=Forum, dispatch_uid=uid)
     m2m_changed.connect(_members_changed, sender=Forum.members.through, dispatch_uid=uid)
+    pre_save.connect(_before_body_save, sender=Body, dispatch_uid=uid)
     post_save.connect(_body_saved, sender=Body, dispatch_uid=uid)
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid=uid)
     post_save.connect(_user_saved, sender=User, dispatch_uid=uid)

@@ -147,6 +147,11 @@ def rename_body(client, cast):
     cast.asn.save()
 
 
+def move_body(client, cast):
+    cast.asn.municipality = cast.kalmar
+    cast.asn.save()
+
+
 def rename_organisation(client, cast):
     post_form(client, cast.staff, "organisation_update", cast.org.pk, name="Röda Korset Malmö")
 
@@ -182,6 +187,7 @@ CHANGES = [
     (add_member, ["other organisation"], ["Kalmar forum"]),
     (rename_forum, EVERY_VIEW_OF_ASN, UNRELATED),
     (rename_body, EVERY_VIEW_OF_ASN, UNRELATED),
+    (move_body, ["staff's own"], ["Kalmar forum"]),
     (rename_organisation, ["organisation"], ["forum", "body", "staff's own", *UNRELATED]),
     (rename_organisation_by_import, ["organisation"], ["forum", "body", *UNRELATED]),
     (rename_holder, ["staff's own"], ["forum", "body", "organisation", *UNRELATED]),
