@@ -330,12 +330,8 @@ class Meeting(Archivable):
         indexes = [
             models.Index(fields=["start"], name="meeting_start"),
             # A forum's meetings in a period, and in order: its page, its feed, the report.
-            # It also holds what a feed's 304 compares (archived, revision, last change),
-            # so that answer is read from the index alone.
-            models.Index(
-                fields=["forum", "start", "archived_at", "sequence", "updated_at"],
-                name="meeting_forum_start_state",
-            ),
+            # (A feed's 304 reads no meeting: dialogues.feed_revisions.)
+            models.Index(fields=["forum", "start"], name="meeting_forum_start"),
         ]
 
     def __str__(self):
