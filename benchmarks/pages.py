@@ -2,7 +2,7 @@
 floors, printed as one table. `make bench` runs this; it is never part of the test suite.
 
 Run: .venv/bin/python benchmarks/pages.py [--demo SIZES] [--scale SIZES] [--repeat 5]
-     [--workbook-grants 100000] [--skip-exports] [--keep DIR] [--json FILE]
+     [--workbook-grants 100000] [--skip-exports] [--feeds-only] [--keep DIR] [--json FILE]
 
 For each size it builds a throwaway database (SQLite; on PostgreSQL when DATABASE_URL names
 one, a database created on that server and dropped after) with `manage.py seed_scale`, then,
@@ -155,7 +155,7 @@ def pages(staff):
     return listed, scope_body, forum
 
 
-def measure_child(sizes, repeat, build):
+def measure_child(sizes, repeat, build, feeds_only=False, prepare=False):
     import django
 
     django.setup()
@@ -178,6 +178,10 @@ def measure_child(sizes, repeat, build):
         options = {key: value for key, value in sizes.items() if key in SEED_OPTIONS}
         call_command("seed_scale", verbosity=0, allow_existing=False, **options)
         built = time.perf_counter() - began
+    if prepare:
+        # Measured in a fresh process, as a server's worker would answer: the heap of a
+        # large build slows every request after it by milliseconds.
+        return {"built_seconds": built, "migrated_seconds": migrated}
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum would gather soon after a bulk load. (SQLite
         # gathers none unless asked, and the service does not ask.)
@@ -189,7 +193,7 @@ def measure_child(sizes, repeat, build):
     client.force_login(staff)
     listed, body, forum = pages(staff)
     results = []
-    for label, path in listed:
+    for label, path in [] if feeds_only else listed:
         queries = []
 
         def count(execute, sql, params, many, context, queries=queries):
@@ -268,21 +272,26 @@ def collect_static(static_root):
     )
 
 
-def run_size(name, sizes, repeat, static_root, keep, with_workbook=True):
+def run_size(name, sizes, repeat, static_root, keep, with_workbook=True, feeds_only=False):
     with throwaway.database(name, keep_dir=keep) as url:
         env = throwaway.settings_environment(url, static_root)
         args = [sys.executable, __file__, "--child", json.dumps(sizes), "--repeat", str(repeat)]
-        if not keep:
-            args.append("--build")
-        result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode != 0:
-            sys.stderr.write(result.stdout + result.stderr)
-            raise SystemExit(f"The {name} run failed.")
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        if feeds_only:
+            args.append("--feeds-only")
+        built = _child(name, [*args, "--prepare", *([] if keep else ["--build"])], env)
+        figures = {**_child(name, args, env), "built_seconds": built["built_seconds"]}
         if with_workbook:
             print(f"{name}: the workbook of all grants, history included …", file=sys.stderr)
             figures["all_grants"] = grant_workbook.all_grants(url)
         return figures
+
+
+def _child(name, args, env):
+    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"The {name} run failed.")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def run_workbook(grants):
@@ -321,15 +330,17 @@ def table(demo, scale, workbook, args, seconds):
         + ")"
     )
     lines.append("")
-    lines.append("| page | queries demo | queries scale | ms demo | ms scale | ratio |")
-    lines.append("|---|---:|---:|---:|---:|---:|")
+    if demo["pages"]:
+        lines.append("| page | queries demo | queries scale | ms demo | ms scale | ratio |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
     for small, large in zip(demo["pages"], scale["pages"], strict=True):
         ratio = large["median_ms"] / small["median_ms"]
         lines.append(
             f"| {small['page']} | {small['queries']} | {large['queries']} "
             f"| {small['median_ms']:.1f} | {large['median_ms']:.1f} | ×{ratio:.1f} |"
         )
-    lines.append("")
+    if demo["pages"]:
+        lines.append("")
     lines.append("| export | demo | scale |")
     lines.append("|---|---:|---:|")
     for kind in ("organisation", "forum", "body"):
@@ -404,13 +415,19 @@ def main():
         default=int(os.environ.get("BENCH_WORKBOOK_GRANTS", 100_000)),
     )
     parser.add_argument("--skip-exports", action="store_true", help="Pages and feed only.")
+    parser.add_argument(
+        "--feeds-only", action="store_true", help="The feeds and their 304s only (no exports)."
+    )
     parser.add_argument("--keep", help="SQLite: keep and reuse the databases in this folder.")
     parser.add_argument("--json", help="Also write the raw figures to this file.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure_child(json.loads(args.child), args.repeat, args.build)))
+        sizes = json.loads(args.child)
+        figures = measure_child(sizes, args.repeat, args.build, args.feeds_only, args.prepare)
+        print(json.dumps(figures))
         return
     if args.keep and throwaway.engine() != "sqlite":
         raise SystemExit("--keep works with SQLite only.")
@@ -422,14 +439,15 @@ def main():
         print(f"collecting static files into {static_root} …", file=sys.stderr)
         collect_static(static_root)
         print(f"demo: {describe(args.demo_sizes)} …", file=sys.stderr)
-        exports = not args.skip_exports
-        demo = run_size("demo", args.demo_sizes, args.repeat, static_root, args.keep, exports)
+        exports = not (args.skip_exports or args.feeds_only)
+        common = (args.repeat, static_root, args.keep, exports, args.feeds_only)
+        demo = run_size("demo", args.demo_sizes, *common)
         print(f"scale: {describe(args.scale_sizes)} …", file=sys.stderr)
-        scale = run_size("scale", args.scale_sizes, args.repeat, static_root, args.keep, exports)
+        scale = run_size("scale", args.scale_sizes, *common)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     workbook = None
-    if not args.skip_exports:
+    if exports:
         print(f"workbook: {args.workbook_grants:,} grants …", file=sys.stderr)
         workbook = run_workbook(args.workbook_grants)
     seconds = time.perf_counter() - began

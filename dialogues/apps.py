@@ -8,4 +8,6 @@ class DialoguesConfig(AppConfig):
 
     def ready(self):
         # Menu entries, rules, gallring and the lists' exports.
-        from dialogues import lists_export, menu, retention, rules  # noqa: F401
+        from dialogues import feed_revisions, lists_export, menu, retention, rules  # noqa: F401
+
+        feed_revisions.connect()

@@ -14,6 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from dialogues import feed_revisions
 from dialogues.models import Forum, Invitation, Meeting, Observation, default_feedback_due
 from municipality.models import Body, Municipality, User
 from partners.models import Organisation, Partnership
@@ -272,3 +273,5 @@ def build(today=None):
                             else "",
                             handled_on=due if handled else None,
                         )
+    # The invitations went in bulk, past the signals that raise a feed's revision.
+    feed_revisions.everything_changed()

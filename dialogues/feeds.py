@@ -6,13 +6,18 @@ Feeds for a subject are shared: making a new link revokes the old one, so a leak
 cut off for everyone at once.
 """
 
+import dataclasses
+import hashlib
+
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import quote_etag
 
-from dialogues.models import CalendarFeed, Forum, owned_by
+from dialogues import ical
+from dialogues.models import CalendarFeed, Forum, local_midnight, owned_by
 from municipality import access
 from municipality.models import Body
 from partners.models import Organisation
@@ -89,3 +94,20 @@ def holder_may_keep(feed):
     """A feed answers only while the user who made it is active and still holds the right
     that let them make it (a few indexed queries, per poll)."""
     return access.allows(feed.owner, "manage_calendar_feed", feed.subject)
+
+
+def etag(feed, today, base_url):
+    """What a feed's content follows, read without its meetings: its revision (raised by
+    every change that reaches it, dialogues.feed_revisions), the day (the window moves
+    with it), the address in every event's link, the calendar's format, and for "my
+    meetings" the holder's scope, which moves with their bodies and organisations."""
+    parts = [feed.pk, feed.revision, today.isoformat(), base_url, ical.FORMAT]
+    if feed.kind == Kind.PERSONAL:
+        scope = dataclasses.astuple(access.scope_for(feed.owner))
+        parts += [sorted(v) if isinstance(v, frozenset) else str(v) for v in scope]
+    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
+
+
+def last_modified(feed, today):
+    """The feed's last change, or the start of the day if its window moved since."""
+    return max(feed.changed_at, local_midnight(today))

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dialogues import feed_revisions
 from dialogues.models import Forum, Invitation, Meeting, Observation, default_feedback_due
 from municipality import access
 from municipality.forms import (
@@ -134,9 +135,11 @@ class MeetingForm(CrispyModelForm):
             invited = {o.pk for o in self.cleaned_data["invited"]}
             meeting.invitations.exclude(organisation_id__in=invited).filter(attended=False).delete()
             existing = set(meeting.invitations.values_list("organisation_id", flat=True))
+            added = invited - existing
             Invitation.objects.bulk_create(
-                Invitation(meeting=meeting, organisation_id=pk) for pk in invited - existing
+                Invitation(meeting=meeting, organisation_id=pk) for pk in added
             )
+            feed_revisions.reach(organisations=list(added))
         return meeting
 
 

@@ -16,6 +16,9 @@ from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from municipality.mail import one_line
 
 PRODID = "-//Samverkansregistret//Dialogforum//SV"
+# Part of every feed's ETag: raise it when what an event says, or how, changes, so that
+# subscribed calendars fetch the new text instead of hearing "not modified".
+FORMAT = 1
 FEED_REFRESH = datetime.timedelta(hours=1)
 
 _STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}

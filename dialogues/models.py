@@ -330,12 +330,8 @@ class Meeting(Archivable):
         indexes = [
             models.Index(fields=["start"], name="meeting_start"),
             # A forum's meetings in a period, and in order: its page, its feed, the report.
-            # It also holds what a feed's 304 compares (archived, revision, last change),
-            # so that answer is read from the index alone.
-            models.Index(
-                fields=["forum", "start", "archived_at", "sequence", "updated_at"],
-                name="meeting_forum_start_state",
-            ),
+            # (A feed's 304 reads no meeting: dialogues.feed_revisions.)
+            models.Index(fields=["forum", "start"], name="meeting_forum_start"),
         ]
 
     def __str__(self):
@@ -649,6 +645,10 @@ class CalendarFeed(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Raised, in the same transaction, by every change that can alter what the feed holds
+    # (dialogues.feed_revisions): its ETag is read from this row, not from the meetings.
+    revision = models.PositiveBigIntegerField(_("revision"), default=0, editable=False)
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
 
     objects = CalendarFeedQuerySet.as_manager()
 
@@ -700,11 +700,14 @@ class CalendarFeed(models.Model):
     WINDOW_BACK = datetime.timedelta(days=365)
     WINDOW_AHEAD = datetime.timedelta(days=2 * 365)
 
-    def window(self, now=None):
-        now = now or timezone.now()
-        return now - self.WINDOW_BACK, now + self.WINDOW_AHEAD
+    def window(self, today=None):
+        """Whole local days, so that what the feed holds changes with the date only at
+        midnight, and its ETag can name the day."""
+        today = today or timezone.localdate()
+        first = local_midnight(today - self.WINDOW_BACK)
+        return first, local_midnight(today + self.WINDOW_AHEAD + datetime.timedelta(days=1))
 
-    def meetings(self, now=None):
+    def meetings(self, today=None):
         """What the feed shows, within its window; an organisation's feed only its own
         forums and invitations. Each of those two paths is an indexed id subquery (the
         forums it is a member of, the meetings it is invited to), not an OR across two
@@ -722,7 +725,7 @@ class CalendarFeed(models.Model):
             meetings = meetings.filter(owned_by([self.body_id], prefix="forum__"))
         else:
             meetings = Meeting.objects.mine(self.owner)
-        first, last = self.window(now)
+        first, last = self.window(today)
         return meetings.current().filter(start__gte=first, start__lt=last)
 
 

@@ -1,17 +1,16 @@
 import calendar
 import copy
 import datetime
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag, url_has_allowed_host_and_scheme
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -535,21 +534,20 @@ def calendar_feed(request, token):
     )
     if feed is None or not feeds.holder_may_keep(feed):
         raise Http404
-    meetings = feed.meetings()
-    state = meetings.aggregate(
-        count=Count("pk"), ids=Sum("pk"), sequences=Sum("sequence"), changed=Max("updated_at")
-    )
-    changed = max(filter(None, [state["changed"], feed.created_at]))
-    fingerprint = f"{feed.pk}:{state['count']}:{state['ids']}:{state['sequences']}:{changed}"
-    etag = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
-    last_modified = int(changed.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    today = timezone.localdate()
+    base_url = site_url(request)
+    etag = feeds.etag(feed, today, base_url)
+    # The ETag alone answers 304. If-Modified-Since is not enough to tell: two changes
+    # within one second leave the same Last-Modified.
+    response = get_conditional_response(request, etag=etag)
     if response is None:
-        body = ical.feed(meetings.for_list().order_by("start"), feed_name(feed), site_url(request))
-        response = HttpResponse(body, content_type=CALENDAR_TYPE)
+        meetings = feed.meetings(today).for_list().order_by("start")
+        response = HttpResponse(
+            ical.feed(meetings, feed_name(feed), base_url), content_type=CALENDAR_TYPE
+        )
         response["Content-Disposition"] = 'inline; filename="samverkansregistret.ics"'
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+    response["Last-Modified"] = http_date(feeds.last_modified(feed, today).timestamp())
     response["Cache-Control"] = "private, no-cache"
     return response
 

@@ -185,6 +185,13 @@ def keepers_of(body):
     ).distinct()
 
 
+def reaching_everything():
+    """The users whose scope is everything (`Scope.everything`)."""
+    from municipality.models import Role
+
+    return Q(role=Role.ADMIN)
+
+
 def speaking_for_organisations():
     """The users who may be linked to an organisation as its representatives."""
     from municipality.models import Role

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipality import bulk_writes
 from municipality.models import RegisterExtract, RetentionRun
 
 REMOVED = "(borttagen person)"
@@ -199,7 +200,7 @@ def _scrub_model(model, names, identifiers, pattern):
         for identifier in identifiers:
             if identifier and len(identifier.strip()) >= 3:
                 matching |= models.Q(**{f"{name}__icontains": identifier.strip()})
-    changed = 0
+    changed = []
     for row in model._base_manager.filter(matching).only("pk", *names):
         updates = {}
         for name in names:
@@ -213,8 +214,9 @@ def _scrub_model(model, names, identifiers, pattern):
                 updates[name] = scrubbed
         if updates:
             model._base_manager.filter(pk=row.pk).update(**updates)
-            changed += 1
-    return changed
+            changed.append(row.pk)
+    bulk_writes.announce(model, changed)
+    return len(changed)
 
 
 def user_identifiers(user):

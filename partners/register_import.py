@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from municipality import register_import, tabular
+from municipality import bulk_writes, register_import, tabular
 from municipality.access import scope_for
 from municipality.models import Body
 from municipality.register_import import Item, Rows, assign, differences, every, folded
@@ -197,6 +197,7 @@ class OrganisationPlanner(Rows):
                     default_user=user,
                     default_change_reason=reason,
                 )
+                bulk_writes.announce(Organisation, (o.pk for o in changed.values()))
             for organisation, person in new_contacts:
                 person.organisation = organisation
             bulk_create_with_history(
