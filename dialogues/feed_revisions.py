@@ -34,9 +34,15 @@ Kind = CalendarFeed.Kind
 
 
 def _raise(condition):
-    CalendarFeed.objects.filter(condition, revoked_at__isnull=True).update(
-        revision=F("revision") + 1, changed_at=timezone.now()
-    )
+    """Lock the feeds in the order of their keys, then raise them: two changes reaching
+    the same feeds by different paths (an index on forums, one on organisations) wait for
+    each other on PostgreSQL instead of deadlocking."""
+    feeds = CalendarFeed.objects.filter(condition, revoked_at__isnull=True)
+    pks = list(feeds.order_by("pk").select_for_update().values_list("pk", flat=True))
+    if pks:
+        CalendarFeed.objects.filter(pk__in=pks).update(
+            revision=F("revision") + 1, changed_at=timezone.now()
+        )
 
 
 def _given(ids):
