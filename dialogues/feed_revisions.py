@@ -20,6 +20,7 @@ The window moving with the date is in the ETag, not here. Raising more feeds tha
 reaches costs a needless download; raising fewer would answer 304 to a stale calendar.
 """
 
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
@@ -38,11 +39,13 @@ def _raise(condition):
     the same feeds by different paths (an index on forums, one on organisations) wait for
     each other on PostgreSQL instead of deadlocking."""
     feeds = CalendarFeed.objects.filter(condition, revoked_at__isnull=True)
-    pks = list(feeds.order_by("pk").select_for_update().values_list("pk", flat=True))
-    if pks:
-        CalendarFeed.objects.filter(pk__in=pks).update(
-            revision=F("revision") + 1, changed_at=timezone.now()
-        )
+    # In the change's own transaction (no savepoint); its own one in autocommit (a command).
+    with transaction.atomic(savepoint=False):
+        pks = list(feeds.order_by("pk").select_for_update().values_list("pk", flat=True))
+        if pks:
+            CalendarFeed.objects.filter(pk__in=pks).update(
+                revision=F("revision") + 1, changed_at=timezone.now()
+            )
 
 
 def _given(ids):
