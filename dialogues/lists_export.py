@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogues.filters import MeetingFilter, ObservationFilter
 from dialogues.models import Invitation, Meeting, Observation
 from municipality import access, list_exports
-from municipality.spreadsheet import Book, Column
+from municipality.spreadsheet import Column
 
 YES, NO = "Ja", "Nej"
 NEWEST_FIRST = ("-meeting__start", "-pk")
@@ -120,10 +120,7 @@ def meetings(queryset, user=None, filters=(), progress=None):
         ]
         for meeting in rows_of.iterator(chunk_size=2000)
     )
-    book = Book()
-    list_exports.table(book, "Möten", columns, rows, progress, queryset.count)
-    list_exports.about(book, filters)
-    return list_exports.as_bytes(book)
+    return list_exports.single_table("Möten", columns, rows, progress, queryset.count, filters)
 
 
 ATTENDANCE_COLUMNS = [
@@ -170,10 +167,9 @@ def attendance(queryset, user=None, filters=(), progress=None):
         ]
         for invitation in attended.iterator(chunk_size=2000)
     )
-    book = Book()
-    list_exports.table(book, "Närvaro", ATTENDANCE_COLUMNS, rows, progress, attended.count)
-    list_exports.about(book, filters)
-    return list_exports.as_bytes(book)
+    return list_exports.single_table(
+        "Närvaro", ATTENDANCE_COLUMNS, rows, progress, attended.count, filters
+    )
 
 
 OBSERVATION_COLUMNS = [
@@ -219,10 +215,9 @@ def observations(queryset, user=None, filters=(), progress=None):
         ]
         for observation in queryset.iterator(chunk_size=2000)
     )
-    book = Book()
-    list_exports.table(book, "Frågor", OBSERVATION_COLUMNS, rows, progress, queryset.count)
-    list_exports.about(book, filters)
-    return list_exports.as_bytes(book)
+    return list_exports.single_table(
+        "Frågor", OBSERVATION_COLUMNS, rows, progress, queryset.count, filters
+    )
 
 
 MEETINGS = list_exports.register(

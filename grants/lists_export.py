@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.exports import grant_filter
 from grants.models import Grant
 from municipality import list_exports
-from municipality.spreadsheet import Book, Column
+from municipality.spreadsheet import Column
 
 COLUMNS = [
     Column("Bidrags-id"),
@@ -58,10 +58,9 @@ def grants(queryset, user=None, filters=(), progress=None):
             row[7] = str(statuses.get(row[7], row[7]))
             yield row
 
-    book = Book()
-    list_exports.table(book, "Bidrag", COLUMNS, labelled(), progress, queryset.count)
-    list_exports.about(book, filters)
-    return list_exports.as_bytes(book)
+    return list_exports.single_table(
+        "Bidrag", COLUMNS, labelled(), progress, queryset.count, filters
+    )
 
 
 GRANTS = list_exports.register(

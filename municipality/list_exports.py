@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 
 from municipality import exports, lists
+from municipality.spreadsheet import Book
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,14 @@ def about(book, filters):
         ],
         title="Uttag ur Samverkansregistret",
     )
+
+
+def single_table(name, columns, rows, progress, total, filters):
+    """A list's file: its one table, then "Om uttaget"; as .xlsx bytes."""
+    book = Book()
+    table(book, name, columns, rows, progress, total)
+    about(book, filters)
+    return as_bytes(book)
 
 
 def as_bytes(book):

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from municipality import access, list_exports
-from municipality.spreadsheet import Book, Column
+from municipality.spreadsheet import Column
 from partners.filters import OrganisationFilter, PartnershipFilter
 from partners.models import Area, Organisation, Partnership, TargetGroup
 
@@ -102,10 +102,9 @@ def organisations(queryset, user=None, filters=(), progress=None):
         ]
         for organisation in queryset.iterator(chunk_size=2000)
     )
-    book = Book()
-    list_exports.table(book, "Organisationer", ORGANISATION_COLUMNS, rows, progress, queryset.count)
-    list_exports.about(book, filters)
-    return list_exports.as_bytes(book)
+    return list_exports.single_table(
+        "Organisationer", ORGANISATION_COLUMNS, rows, progress, queryset.count, filters
+    )
 
 
 def partnerships(queryset, user=None, filters=(), progress=None):
@@ -130,10 +129,9 @@ def partnerships(queryset, user=None, filters=(), progress=None):
         ]
         for partnership in queryset.iterator(chunk_size=2000)
     )
-    book = Book()
-    list_exports.table(book, "IOP-avtal", PARTNERSHIP_COLUMNS, rows, progress, queryset.count)
-    list_exports.about(book, filters)
-    return list_exports.as_bytes(book)
+    return list_exports.single_table(
+        "IOP-avtal", PARTNERSHIP_COLUMNS, rows, progress, queryset.count, filters
+    )
 
 
 ORGANISATIONS = list_exports.register(
