@@ -13,7 +13,7 @@ from grants import workbook
 from grants.filters import GrantFilter
 from grants.forms import WorkbookForm
 from grants.models import Grant
-from municipality import access, exports
+from municipality import access, exports, list_exports
 
 KIND = "grant_workbook"
 
@@ -92,10 +92,9 @@ def write(user, data, output, progress=None):
 
 
 def query_of(data):
-    """What to store to write the same workbook later: the query, without the CSRF token."""
-    query = data.copy()
-    query.pop("csrfmiddlewaretoken", None)
-    return query.urlencode()
+    """What to store to write the same workbook later: the list's query, as a list's
+    export stores it (no CSRF token, no page)."""
+    return list_exports.query_of(data).urlencode()
 
 
 def build(export, progress):
