@@ -8,7 +8,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
@@ -146,9 +146,15 @@ class EditGuard:
         }
         return [name for name in self.fields if name in model_fields]
 
-    def _stored(self):
+    def _stored(self, lock=False):
         """The guarded fields as stored now, in a form that survives JSON."""
-        fresh = type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
+        rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+        if lock and transaction.get_connection().in_atomic_block:
+            # Saving: the check and the save hold the row, so a second save at the same
+            # instant waits for the first and then sees its change (PostgreSQL reads each
+            # statement's committed rows; without the lock both would pass the check).
+            rows = rows.select_for_update()
+        fresh = rows.first()
         if fresh is None:
             return {}
         values = {}
@@ -185,7 +191,7 @@ class EditGuard:
                 _("The form was changed outside the page. Reload it and try again."),
                 code="tampered",
             ) from None
-        stored = self._stored()
+        stored = self._stored(lock=True)
         changed = [name for name, value in seen.items() if stored.get(name, value) != value]
         if not changed:
             return
