@@ -15,7 +15,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from municipality.inputs import MAX_ID, date_in_range, refuse_line_breaks
+from municipality.inputs import (
+    MAX_ID,
+    date_in_range,
+    refuse_line_breaks,
+    without_controls,
+)
 
 
 class DateInput(forms.DateInput):
@@ -91,9 +96,20 @@ def ids_in_range(field, clean):
     return checked
 
 
+def without_controls_after(to_python):
+    """Text of several lines keeps its lines; Word's Shift+Enter becomes one of them and
+    other control characters go, so every export can hold what was saved."""
+
+    def cleaned(value):
+        return without_controls(to_python(value))
+
+    return cleaned
+
+
 class InputLayer:
     """Holds every field to the input layer: single-line text stays on one line (a line
-    break would split an e-mail header or a calendar line), dates fall within 1900–2200."""
+    break would split an e-mail header or a calendar line) without control characters,
+    longer text loses them, dates fall within 1900–2200."""
 
     def apply_input_layer(self):
         for field in self.fields.values():
@@ -102,6 +118,8 @@ class InputLayer:
             )
             if single_line:
                 field.validators.append(refuse_line_breaks)
+            elif isinstance(field, forms.CharField):
+                field.to_python = without_controls_after(field.to_python)
             if isinstance(field, (forms.DateField, forms.DateTimeField)):
                 field.validators.append(date_in_range)
             if isinstance(field, forms.ModelChoiceField):

@@ -3,6 +3,7 @@ that read them. Bad input gets a Swedish message or is ignored, never a 500.
 """
 
 import datetime
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -16,10 +17,48 @@ MAX_PER_PAGE = 200
 MAX_ID = 2**63 - 1  # the largest primary key either database can hold
 
 
+# Line breaks of every kind: CR, LF, the vertical tab Word pastes for Shift+Enter, form
+# feed, the file/group/record separators, NEL and the Unicode line and paragraph
+# separators; NUL with them, as no database text may hold it.
+LINE_BREAKS = re.compile("[\x00\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# The other C0 control characters (tab excepted) and DEL: no one types them, and an .xlsx
+# cannot hold them.
+CONTROLS = re.compile("[\x01-\x08\x0e-\x1b\x1f\x7f]")
+
+
 def refuse_line_breaks(value):
-    """Single-line text: a CR or LF would split an e-mail header, .ics line or CSV row."""
-    if value and ("\r" in value or "\n" in value or "\x00" in value):
+    """Single-line text: a line break would split an e-mail header, .ics line or CSV row,
+    and a control character (pasted from Word or another program) breaks a workbook."""
+    if not value:
+        return
+    if LINE_BREAKS.search(value):
         raise ValidationError(_("Write this on one line, without line breaks."), code="line_break")
+    if found := CONTROLS.search(value):
+        raise ValidationError(
+            _(
+                "The text holds an invisible control character (U+%(code)04X), often left "
+                "by copying from another program. Type the text in again."
+            )
+            % {"code": ord(found.group())},
+            code="control_character",
+        )
+
+
+def without_controls(value):
+    """Text that may have several lines, as stored: Word's Shift+Enter (a vertical tab)
+    and form feeds become line breaks, other control characters and NUL go."""
+    if not value:
+        return value
+    return CONTROLS.sub("", value.replace("\x0b", "\n").replace("\x0c", "\n")).replace("\x00", "")
+
+
+def single_line(value):
+    """Stored single-line text made safe: each line break or control character becomes a
+    space, runs of spaces one (for cleaning what was stored before the rule)."""
+    if not value:
+        return value
+    cleaned = CONTROLS.sub("", LINE_BREAKS.sub(" ", value))
+    return re.sub(" {2,}", " ", cleaned).strip() if cleaned != value else value
 
 
 def date_in_range(value):
@@ -81,3 +120,47 @@ def date_param(params, name, default=None):
 def month_param(params, name, default):
     """The first day of a `YYYY-MM` month from the query string, within range."""
     return date_param({name: f"{params.get(name, '')}-01"}, name, default)
+
+
+def clean_stored_text(apps, app_label):
+    """For a data migration: the app's stored text held to the rules above, single-line
+    fields (CharField) by `single_line`, longer ones (TextField) by `without_controls`.
+    Only rows holding such a character are read and written."""
+    from django.db import models
+    from django.db.models import Q
+
+    # What a single-line field may not hold, and what a longer one may not (NUL aside:
+    # neither database stores it).
+    one_line = f"{LINE_BREAKS.pattern[:-1]}{CONTROLS.pattern[1:-1]}]".replace("\x00", "")
+    lines = f"[\x0b\x0c{CONTROLS.pattern[1:-1]}]"
+    for model in apps.get_app_config(app_label).get_models():
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.CharField, models.TextField))
+            and not field.choices
+            and not field.primary_key
+        ]
+        if not fields:
+            continue
+        found = Q()
+        for field in fields:
+            rule = lines if isinstance(field, models.TextField) else one_line
+            found |= Q(**{f"{field.attname}__regex": rule})
+        changed = []
+        for row in model._base_manager.filter(found).only("pk", *(f.attname for f in fields)):
+            dirty = False
+            for field in fields:
+                value = getattr(row, field.attname)
+                clean = (
+                    without_controls(value)
+                    if isinstance(field, models.TextField)
+                    else single_line(value)
+                )
+                if clean != value:
+                    setattr(row, field.attname, clean)
+                    dirty = True
+            if dirty:
+                changed.append(row)
+        if changed:
+            model._base_manager.bulk_update(changed, [f.attname for f in fields], batch_size=500)

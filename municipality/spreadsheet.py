@@ -165,7 +165,7 @@ class Sheet:
             return value
         text = isinstance(value, str)
         if text and ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters typed into a URL
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # stored before input refused them
         risky = text and is_risky(value)
         number_format = None if text else FORMATS.get(kind)
         formula = isinstance(value, Formula)
@@ -200,7 +200,11 @@ class Sheet:
             cells = []
             for value, number_format in zip(row, formats, strict=True):
                 if isinstance(value, str):
-                    if value[:1] in FORMULA_START or value in ERROR_VALUES:
+                    if (
+                        value[:1] in FORMULA_START
+                        or value in ERROR_VALUES
+                        or ILLEGAL_CHARACTERS_RE.search(value)
+                    ):
                         value = self.cell(value)
                 elif number_format is not None and value is not None:
                     value = WriteOnlyCell(sheet, value=value)
