@@ -120,3 +120,56 @@ def test_restore_asks_before_replacing_the_database(tmp_path, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("nej\n"))
     with pytest.raises(Exception, match="Återställningen avbröts"):
         call_command("restore_database", str(out))
+
+
+def test_a_sqlite_backup_finishes_while_a_writer_commits_all_the_time(tmp_path):
+    """A writer committing all the time into a database of over a hundred megabytes: the
+    backup finishes, and holds one consistent state (the online backup API in steps
+    started again at every commit and had not finished after a minute)."""
+    import sqlite3
+    import threading
+
+    from municipality import backups
+
+    source = tmp_path / "live.sqlite3"
+    setup = sqlite3.connect(source)
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)")
+    setup.executemany("INSERT INTO note (body) VALUES (?)", [("x" * 1000,)] * 120_000)
+    setup.commit()
+    setup.close()
+    stop, commits = threading.Event(), []
+
+    def write():
+        writer = sqlite3.connect(source, timeout=20)
+        while not stop.is_set():
+            writer.execute("INSERT INTO note (body) VALUES ('y')")
+            writer.commit()
+            commits.append(1)
+        writer.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    done = threading.Event()
+    backup = tmp_path / "backup.sqlite3"
+    taking = threading.Thread(
+        target=lambda: (
+            backups.back_up({"ENGINE": backups.SQLITE, "NAME": source}, backup),
+            done.set(),
+        )
+    )
+    try:
+        while len(commits) < 5:
+            stop.wait(0.01)
+        taking.start()
+        taking.join(timeout=60)
+    finally:
+        stop.set()
+        writer.join()
+    assert done.is_set(), "the backup did not finish within a minute under writes"
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    rows = copy.execute("SELECT COUNT(*) FROM note").fetchone()[0]
+    copy.close()
+    assert 120_005 <= rows <= 120_000 + len(commits)
+    assert len(commits) > 10
