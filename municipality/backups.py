@@ -3,8 +3,8 @@
 SQLite is copied by `VACUUM INTO`, one read transaction over one consistent state while
 the service goes on reading and writing (WAL lets writers in beside a reader); the online
 backup API in steps restarts whenever another connection writes between two steps, and so
-never finished on a city's database taking ten commits a second. PostgreSQL goes through `pg_dump --format=custom`
-and `pg_restore`, taken from the PostgreSQL release that matches the server.
+never finished on a city's database taking ten commits a second. PostgreSQL goes through
+`pg_dump --format=custom` and `pg_restore`, taken from the release that matches the server.
 """
 
 import os
