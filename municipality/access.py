@@ -99,6 +99,20 @@ class Scope:
             return self.committee_ids
         return None
 
+    SETS = ("administration_ids", "served_committee_ids", "committee_ids", "organisation_ids")
+
+    def as_data(self):
+        """The scope as JSON, to be kept with what was written under it (an export)."""
+        data = {"role": self.role, "municipality_id": self.municipality_id}
+        data.update({name: sorted(getattr(self, name)) for name in self.SETS})
+        return data
+
+    def covers(self, data):
+        """This scope reaches at least what the scope kept as `data` reached."""
+        if data.get("role") != self.role or data.get("municipality_id") != self.municipality_id:
+            return False
+        return all(set(data.get(name, ())) <= getattr(self, name) for name in self.SETS)
+
 
 NOTHING = Q(pk__in=[])
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from municipality.access import add_rule
+from municipality.access import add_rule, scope_for
 from municipality.models import Export
 from municipality.personal_data import retention_step
 
@@ -76,13 +76,16 @@ def start(user, kind, params, filters=()):
 
 @rules.predicate
 def may_take(user, export):
-    """The export's own user, while they still have the right its kind asks for."""
+    """The export's own user, while they still have the right its kind asks for and
+    reach at least what the file was written for (one moved to another förvaltning no
+    longer takes the old one's grants)."""
     kind = KINDS.get(export.kind) if export is not None else None
     return (
         kind is not None
         and user.is_authenticated
         and export.user_id == user.pk
         and bool(kind.allowed(user))
+        and (export.reach is None or scope_for(user).covers(export.reach))
     )
 
 
@@ -137,6 +140,7 @@ def prepare(export_id):
     try:
         if kind is None or not kind.allowed(export.user):
             raise PermissionError("the user no longer has the right to this export")
+        reach = scope_for(export.user).as_data()
         name, data, seed = kind.build(export, Progress(export))
     except Exception as error:
         logger.exception("Export %s (%s) failed", export.pk, export.kind)
@@ -155,6 +159,7 @@ def prepare(export_id):
         data=data,
         size=len(data),
         seed=seed,
+        reach=reach,
         done=F("total"),
     )
     remove_expired.using(run_after=finished + retention()).enqueue()
@@ -200,11 +205,17 @@ def _gallra_exports(today):
     return remove_expired_files(timezone.make_aware(end_of_day))
 
 
-def shown(export, now=None):
+def shown(export, now=None, for_user=None):
     """(state, message) as the user is told: a stalled export is failed, one nobody took
-    up waits for the server."""
+    up waits for the server, and (asked `for_user`) one they may no longer take is
+    withdrawn."""
     now = now or timezone.now()
     status = export.status
+    if for_user is not None and not may_take(for_user, export):
+        return "withdrawn", _(
+            "Your access has changed since this was asked for, so the file is no longer "
+            "yours to take. Ask for it again."
+        )
     if status == Export.Status.WAITING and export.created_at < now - UNCLAIMED:
         return "unclaimed", _(
             "The export is waiting for the server: no background worker has taken it up "

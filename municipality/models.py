@@ -458,6 +458,9 @@ class Export(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     seed = models.BigIntegerField(_("sample seed"), null=True, blank=True)
     error = models.TextField(_("why it failed"), blank=True)
+    # What the user reached when the file was written (access.Scope.as_data): the file is
+    # theirs only while they still reach that much.
+    reach = models.JSONField(_("written for the scope"), null=True, blank=True, editable=False)
 
     objects = ExportQuerySet.as_manager()
 

@@ -272,7 +272,7 @@ def _export_for(request, pk, **extra):
 def export_list(request):
     """Mina uttag: every export the user asked for, with its filter, time, size and state."""
     listed = [
-        (export, *exports.shown(export))
+        (export, *exports.shown(export, for_user=request.user))
         for export in Export.objects.without_file().filter(user=request.user)[:200]
     ]
     return render(

@@ -156,3 +156,28 @@ def test_an_expired_file_is_removed_by_its_scheduled_task_and_the_removal_logged
     assert client.get(reverse("export_download", args=[export.pk])).status_code == 404
     page = client.get(reverse("export_detail", args=[export.pk])).content.decode()
     assert "Filen har tagits bort" in page
+
+
+def test_a_file_is_withdrawn_when_its_user_moves_to_another_administration(client, cast, book):
+    """Written under ASF's reach, the file is not the civil servant's to take once they
+    work at Fritidsförvaltningen instead: the rule is asked again at download."""
+    from municipality.models import Membership
+
+    response = ask(client, cast.staff)
+    assert response.status_code == 302
+    run_worker()
+    export = Export.objects.get()
+    assert export.status == Export.Status.READY and export.reach["administration_ids"]
+    download = reverse("export_download", args=[export.pk])
+    assert client.get(download).status_code == 200
+    Membership.objects.filter(user=cast.staff).delete()
+    Membership.objects.create(user=cast.staff, body=cast.frf)
+    client.force_login(cast.staff)
+    assert client.get(download).status_code == 404
+    assert client.get(reverse("export_detail", args=[export.pk])).status_code == 404
+    listed = client.get(reverse("export_list")).content.decode()
+    assert download not in listed
+    assert reverse("export_detail", args=[export.pk]) not in listed
+    assert "Dina behörigheter har ändrats" in listed
+    Membership.objects.create(user=cast.staff, body=cast.asf)
+    assert client.get(download).status_code == 200
