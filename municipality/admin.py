@@ -123,9 +123,11 @@ class BodyAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        body = Body(municipality=cleaned.get("municipality"), kind=cleaned.get("kind"))
-        if body.municipality and body.kind:
-            body.clean_served(list(cleaned.get("serves") or []))
+        municipality, kind = cleaned.get("municipality"), cleaned.get("kind")
+        if municipality and kind:  # a cleared Kommun is the field's own error
+            Body(municipality=municipality, kind=kind).clean_served(
+                list(cleaned.get("serves") or [])
+            )
         return cleaned
 
 

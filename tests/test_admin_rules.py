@@ -373,3 +373,24 @@ def test_chosen_records_read_as_the_autocomplete_names_them(client, cast):
     )
     page = client.get(reverse("admin:municipality_user_change", args=[cast.representative.pk]))
     assert "Röda Korset Malmö krets (802002-3431, Malmö stad)" in page.content.decode()
+
+
+def test_a_body_with_its_municipality_cleared_is_refused_in_swedish(client, cast):
+    """The served committees are checked against the municipality only once there is
+    one: a cleared Kommun gave a 500 before."""
+    client.force_login(cast.admin)
+    url = reverse("admin:municipality_body_change", args=[cast.asf.pk])
+    response = client.post(
+        url,
+        {
+            "municipality": "",
+            "name": "Nytt namn",
+            "short_name": "",
+            "kind": "administration",
+            "serves": [cast.asn.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i." in response.context["adminform"].form.errors["municipality"]
+    cast.asf.refresh_from_db()
+    assert cast.asf.name != "Nytt namn" and cast.asf.municipality_id is not None
