@@ -214,6 +214,8 @@ class AccountChange(models.Model):
         "signatory": "official_record",
         "entered_by": "user_link",
         "decided_by": "user_link",
+        "entered_by_name": "official_record",
+        "decided_by_name": "official_record",
     }
 
     class Status(models.TextChoices):
@@ -244,6 +246,9 @@ class AccountChange(models.Model):
         related_name="+",
         verbose_name=_("entered by"),
     )
+    # The names as they were, kept when a user is deleted: who entered and who confirmed
+    # an account is part of the four-eyes record.
+    entered_by_name = models.CharField(_("entered by (name)"), max_length=300, blank=True)
     entered_at = models.DateTimeField(_("entered"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,6 +257,9 @@ class AccountChange(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("confirmed or rejected by"),
+    )
+    decided_by_name = models.CharField(
+        _("confirmed or rejected by (name)"), max_length=300, blank=True
     )
     decided_at = models.DateTimeField(_("confirmed or rejected"), null=True, blank=True)
 
@@ -288,6 +296,22 @@ class AccountChange(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    @property
+    def entered_by_shown(self):
+        """Who entered it: the user, or their name as recorded once they are deleted."""
+        return str(self.entered_by) if self.entered_by_id else self.entered_by_name
+
+    @property
+    def decided_by_shown(self):
+        return str(self.decided_by) if self.decided_by_id else self.decided_by_name
+
+    def save(self, *args, **kwargs):
+        if self.entered_by_id and not self.entered_by_name:
+            self.entered_by_name = str(self.entered_by)[:300]
+        if self.decided_by_id and not self.decided_by_name:
+            self.decided_by_name = str(self.decided_by)[:300]
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.kind and self.number:
             try:
@@ -317,7 +341,10 @@ class AccountChange(models.Model):
     def reject(self, user):
         with transaction.atomic():
             updated = AccountChange.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-                status=self.Status.REJECTED, decided_by=user, decided_at=timezone.now()
+                status=self.Status.REJECTED,
+                decided_by=user,
+                decided_by_name=str(user)[:300],
+                decided_at=timezone.now(),
             )
         return bool(updated)
 

@@ -136,3 +136,28 @@ def test_a_pending_change_is_flagged_on_the_pages_and_in_the_workbook(client, ca
     pending = {r["Organisation"]: r["Nytt betalkonto väntar på bekräftelse"] for r in rows}
     assert pending["Röda Korset Malmö krets"] == "Ja"
     assert pending["Brukarföreningen Malmö"] == "Nej"
+
+
+def test_who_entered_and_who_confirmed_stay_named_after_both_users_are_deleted(
+    client, cast, book
+):
+    """The four-eyes record outlives the accounts of the two people: their names as
+    they were are kept with the change, and the pages show them."""
+    cast.staff.first_name, cast.staff.last_name = "Karin", "Lind"
+    cast.staff.save()
+    enter(client, cast.staff, cast.org)
+    change = AccountChange.objects.get()
+    assert decide(client, cast.admin, change, "reject").status_code == 302
+    assert enter(client, cast.staff, cast.org).status_code == 302
+    pending = AccountChange.objects.get(status="pending")
+    admin_name = str(cast.admin)
+    cast.staff.delete()
+    cast.admin.delete()
+    change.refresh_from_db()
+    pending.refresh_from_db()
+    assert (change.entered_by, change.decided_by) == (None, None)
+    assert (change.entered_by_name, change.decided_by_name) == ("Karin Lind", admin_name)
+    assert pending.entered_by_name == "Karin Lind"
+    client.force_login(cast.auditor)
+    page = client.get(reverse("account_edit", args=[cast.org.pk])).content.decode()
+    assert "Karin Lind" in page
