@@ -138,9 +138,7 @@ def test_a_pending_change_is_flagged_on_the_pages_and_in_the_workbook(client, ca
     assert pending["Brukarföreningen Malmö"] == "Nej"
 
 
-def test_who_entered_and_who_confirmed_stay_named_after_both_users_are_deleted(
-    client, cast, book
-):
+def test_who_entered_and_who_confirmed_stay_named_after_both_users_are_deleted(client, cast, book):
     """The four-eyes record outlives the accounts of the two people: their names as
     they were are kept with the change, and the pages show them."""
     cast.staff.first_name, cast.staff.last_name = "Karin", "Lind"
