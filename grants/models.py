@@ -296,6 +296,13 @@ class AccountChange(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
 
+    def save(self, *args, **kwargs):
+        if self.entered_by_id and not self.entered_by_name:
+            self.entered_by_name = str(self.entered_by)[:300]
+        if self.decided_by_id and not self.decided_by_name:
+            self.decided_by_name = str(self.decided_by)[:300]
+        super().save(*args, **kwargs)
+
     @property
     def entered_by_shown(self):
         """Who entered it: the user, or their name as recorded once they are deleted."""
@@ -304,13 +311,6 @@ class AccountChange(models.Model):
     @property
     def decided_by_shown(self):
         return str(self.decided_by) if self.decided_by_id else self.decided_by_name
-
-    def save(self, *args, **kwargs):
-        if self.entered_by_id and not self.entered_by_name:
-            self.entered_by_name = str(self.entered_by)[:300]
-        if self.decided_by_id and not self.decided_by_name:
-            self.decided_by_name = str(self.decided_by)[:300]
-        super().save(*args, **kwargs)
 
     def clean(self):
         if self.kind and self.number:
