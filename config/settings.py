@@ -230,6 +230,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "municipality.login.lockout_response"
+# ... and LOGIN_ADDRESS_LIMIT different user names failing from one address lock the address.
+AXES_HANDLER = "municipality.login.AddressLimitedHandler"
+LOGIN_ADDRESS_LIMIT = envint("LOGIN_ADDRESS_LIMIT", 20, minimum=2)
 AXES_CLIENT_IP_CALLABLE = "municipality.login.client_ip"
 AXES_VERBOSE = False  # no banner on every command; failures are still logged
 # Retention of personal data (`manage.py gallra`, municipality/personal_data.py): contact

@@ -6,11 +6,20 @@ exists; the login page then says so, on the site and on the admin alike. Another
 name from the same address, or the same user name from elsewhere, is not held up.
 Administrators unlock sooner by deleting the access attempt under Axes in the admin, or
 with `manage.py axes_reset_username NAME`.
+
+Password spraying tries a few passwords on many user names, each under the limit: once
+LOGIN_ADDRESS_LIMIT different user names have failed from one address within
+LOGIN_LOCKOUT_MINUTES, that address is locked out for every user name
+(`AddressLimitedHandler`; `manage.py axes_reset_ip ADDRESS` lifts it).
 """
 
 import ipaddress
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.utils import timezone
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -85,3 +94,24 @@ def client_ip(request):
         return str(ipaddress.ip_address(forwarded[-count]))
     except ValueError:
         return remote
+
+
+class AddressLimitedHandler(AxesDatabaseHandler):
+    """AXES_HANDLER: axes' own per user name and address lockout, and one per address
+    from which too many different user names have failed."""
+
+    def is_locked(self, request, credentials=None):
+        return super().is_locked(request, credentials) or self.address_is_spraying(request)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is not None and self.address_is_spraying(request):
+            request.axes_locked_out = True  # the page says locked out, not a wrong password
+
+    def address_is_spraying(self, request):
+        address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+        if not address:
+            return False
+        since = timezone.now() - settings.AXES_COOLOFF_TIME
+        names = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since)
+        return names.count() >= settings.LOGIN_ADDRESS_LIMIT

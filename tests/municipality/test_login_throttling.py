@@ -192,3 +192,28 @@ def test_failures_are_counted_against_the_address_the_trusted_proxy_saw(
     request = RequestFactory().post("/konto/login/", REMOTE_ADDR="10.0.0.1", **extra)
     with override_settings(TRUSTED_PROXY_COUNT=proxies):
         assert client_ip(request) == expected
+
+
+@override_settings(LOGIN_ADDRESS_LIMIT=10)
+def test_password_spraying_from_one_address_locks_the_address_for_every_name(english, cast):
+    """Two passwords on each of ten user names, each under the per-name limit: the address
+    is then locked for everyone, a real user with the right password included, while
+    another address logs in as usual."""
+    sprayer = "203.0.113.66"
+    for number in range(10):
+        for password in ("Sommar2026", "Malmo123"):
+            log_in(english, f"anvandare{number}", password, REMOTE_ADDR=sprayer)
+    refused = log_in(english, "elected", PASSWORD, REMOTE_ADDR=sprayer)
+    assert refused.status_code == 429
+    assert errors(refused) == [LOCKED]
+    assert not logged_in(english)
+    elsewhere = log_in(english, "elected", PASSWORD, REMOTE_ADDR="198.51.100.4")
+    assert elsewhere.headers["Location"] == reverse("home")
+
+
+@override_settings(LOGIN_ADDRESS_LIMIT=10)
+def test_a_few_names_mistyped_from_one_office_do_not_lock_it(client, cast):
+    office = "192.0.2.10"
+    for number in range(9):
+        log_in(client, f"kollega{number}", "fel", REMOTE_ADDR=office)
+    assert log_in(client, "elected", PASSWORD, REMOTE_ADDR=office).status_code == 302
