@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, LogoutView, PasswordResetView
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from municipality import views as municipality_views
@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("dialogues.urls")),
     path("", include("grants.urls")),
     # Django's login, logout and language switch read `next` themselves: they are given
-    # only a local path (municipality.inputs.local_next), as the admin's login and logout.
+    # only a local path (municipality.inputs.local_next), as the admin's are (its admin.py).
     path(
         "konto/login/",
         local_next(LoginView.as_view(authentication_form=LoginForm)),
@@ -33,8 +33,6 @@ urlpatterns = [
     ),
     path("konto/", include("django.contrib.auth.urls")),
     path("sprak/", login_not_required(local_next(set_language, "/")), name="set_language"),
-    path("admin/login/", local_next(admin.site.login, reverse_lazy("admin:index"))),
-    path("admin/logout/", local_next(admin.site.admin_view(admin.site.logout))),
     path("admin/", admin.site.urls),
     path("halsa/", municipality_views.health, name="health"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
