@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from municipality import invitations, personal_data
-from municipality.inputs import local_next
 from municipality.forms import SafeModelForm
+from municipality.inputs import local_next
 from municipality.login import AdminLoginForm
 from municipality.models import Body, Membership, Municipality, PrivacyNotice, User
 
