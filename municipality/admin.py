@@ -4,13 +4,14 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.db import models
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from municipality import invitations, personal_data
 from municipality.forms import SafeModelForm
+from municipality.inputs import local_next
 from municipality.login import AdminLoginForm
 from municipality.models import Body, Membership, Municipality, PrivacyNotice, User
 
@@ -19,6 +20,9 @@ admin.site.site_title = _("Samverkansregistret")
 admin.site.index_title = _("Administration")
 # Says so when django-axes has locked a login out (unlocking: Axes › Access attempts).
 admin.site.login_form = AdminLoginForm
+# Its login and logout read `next` themselves: they are given only a local path.
+admin.site.login = local_next(admin.site.login, reverse_lazy("admin:index"))
+admin.site.logout = local_next(admin.site.logout)
 
 
 # (source model, field name) -> the condition on what that field's autocomplete offers:

@@ -3,11 +3,14 @@ that read them. Bad input gets a Swedish message or is ignored, never a 500.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 MIN_DATE = datetime.date(1900, 1, 1)
@@ -164,3 +167,55 @@ def clean_stored_text(apps, app_label):
                 changed.append(row)
         if changed:
             model._base_manager.bulk_update(changed, [f.attname for f in fields], batch_size=500)
+
+
+# Redirect targets -------------------------------------------------------------------------
+
+MAX_REDIRECT_LENGTH = 2048  # as Django's url_has_allowed_host_and_scheme
+
+
+def local_path(request, candidate, fallback):
+    """A redirect target from user input (a form's `next`) if it is a path on this site,
+    else `fallback`.
+
+    Only a path: one leading "/", no scheme, no host, no control characters. Django's
+    `redirect()` reverses a bare word such as `abc` as a view name (a 500), and
+    `url_has_allowed_host_and_scheme` alone lets `abc` or `-1` through as relative URLs.
+    """
+    if not isinstance(candidate, str) or not 0 < len(candidate) <= MAX_REDIRECT_LENGTH:
+        return fallback
+    if not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+        return fallback
+    if any(unicodedata.category(ch).startswith("C") for ch in candidate):
+        return fallback  # CR, LF, NUL, tabs and invisible format characters
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc:
+        return fallback
+    if not url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return fallback
+    return candidate
+
+
+def local_next(view, fallback=None):
+    """Wrap a view that reads `next` itself (Django's login, logout, set_language) so
+    that it only ever sees a local path: a junk `next` is dropped, so the view goes to its
+    own default, or replaced by `fallback` when one is given."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        for name in ("GET", "POST"):
+            params = getattr(request, name)
+            if "next" not in params and fallback is None:
+                continue
+            target = local_path(request, params.get("next"), fallback)
+            params = params.copy()
+            if target is None:
+                params.pop("next", None)
+            else:
+                params["next"] = str(target)  # the fallback may be lazy
+            setattr(request, name, params)
+        return view(request, *args, **kwargs)
+
+    return wrapped

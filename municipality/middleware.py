@@ -3,6 +3,8 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from municipality.views import health
+
 
 class ChosenLanguageMiddleware:
     """Swedish unless the user has chosen English with the language switch.
@@ -25,6 +27,24 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class HealthCheckMiddleware:
+    """Answers the health check (/halsa/) before anything reads the request's Host.
+
+    A load balancer probes each application server directly, over plain HTTP and often
+    with the server's address as Host, which is not in ALLOWED_HOSTS: Django would answer
+    400. The check reveals nothing but whether the database answers, so it is answered
+    whatever the Host (SECURE_REDIRECT_EXEMPT keeps it out of the HTTPS redirect).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/halsa/":
+            return health(request)
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -308,3 +308,152 @@ def test_text_stored_with_line_breaks_still_makes_valid_calendars(client, cast):
     assert "X-INJECTED" not in parsed
     assert all(line.startswith((b" ", b"\t")) or b":" in line or b";" in line
                for line in body.splitlines() if line)  # fmt: skip
+
+
+# Redirect targets: every `next` is a local path ------------------------------------------
+
+from django.test import Client, RequestFactory  # noqa: E402
+
+from dialogues import feeds  # noqa: E402
+from municipality.inputs import local_path  # noqa: E402
+from tests.cast import PASSWORD, Cast  # noqa: E402
+from tests.test_access_post import changed_tables, snapshot  # noqa: E402
+
+JUNK_TARGETS = [
+    "abc",
+    "-1",
+    "//evil.example",
+    "https://evil.example/",
+    "/\\evil",
+    "javascript:alert(1)",
+    "/moten/\r\nSet-Cookie: a=b",
+    "/moten/\x00",
+    "/" + "a" * 3000,
+    "",
+]
+GOOD_TARGET = "/moten/?when=past"
+
+
+@pytest.mark.parametrize("target", JUNK_TARGETS)
+def test_a_junk_target_falls_back(target):
+    request = RequestFactory().get("/")
+    assert local_path(request, target, "/kalender/") == "/kalender/"
+
+
+@pytest.mark.parametrize("target", ["/", "/moten/?when=past", "/organisationer/12/#kontakt"])
+def test_a_local_path_is_kept(target):
+    assert local_path(RequestFactory().get("/"), target, "/kalender/") == target
+
+
+def test_a_local_path_is_kept_over_https():
+    request = RequestFactory().get("/", secure=True)
+    assert local_path(request, GOOD_TARGET, "/") == GOOD_TARGET
+
+
+def redirected_to(response):
+    """Where a 302 goes, asserting on the way that it stays on this site."""
+    assert response.status_code == 302, response.status_code
+    location = response["Location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+    return location
+
+
+FEED_KEEPERS = ("staff", "admin")  # those who keep ASN's forum (tests/test_access_post.py)
+
+
+@pytest.mark.parametrize("person", Cast.USER_KEYS)
+def test_renewing_a_calendar_link_with_any_next(client, cast, person):
+    """Found by hand: `abc` and `-1` gave a 500 (redirect() reversed them as view names)."""
+    client.force_login(cast.user(person))
+    url = reverse("feed_renew", args=["forum", cast.asn_forum.pk])
+    for target in [*JUNK_TARGETS, GOOD_TARGET]:
+        before = feeds.current("forum", cast.asn_forum)
+        state = snapshot()
+        response = client.post(url, {"next": target})
+        after = feeds.current("forum", cast.asn_forum)
+        if person in FEED_KEEPERS:
+            expected = GOOD_TARGET if target == GOOD_TARGET else reverse("calendar_subscriptions")
+            assert redirected_to(response) == expected, target
+            assert after is not None and after != before, target
+        else:
+            assert response.status_code in (403, 404), target
+            assert changed_tables(state, snapshot()) == [], target
+
+
+@pytest.mark.parametrize("person", Cast.USER_KEYS)
+def test_revoking_a_calendar_link_with_any_next(client, cast, person):
+    client.force_login(cast.user(person))
+    url = reverse("feed_revoke", args=["forum", cast.asn_forum.pk])
+    for target in [*JUNK_TARGETS, GOOD_TARGET]:
+        feeds.renew(cast.staff, "forum", cast.asn_forum)
+        state = snapshot()
+        response = client.post(url, {"next": target})
+        if person in FEED_KEEPERS:
+            expected = GOOD_TARGET if target == GOOD_TARGET else reverse("calendar_subscriptions")
+            assert redirected_to(response) == expected, target
+            assert feeds.current("forum", cast.asn_forum) is None, target
+        else:
+            assert response.status_code in (403, 404), target
+            assert changed_tables(state, snapshot()) == [], target
+
+
+@pytest.mark.parametrize("person", Cast.USER_KEYS)
+def test_logging_in_with_any_next(cast, person):
+    user = cast.user(person)
+    for target in [*JUNK_TARGETS, GOOD_TARGET]:
+        client = Client()
+        assert client.get(reverse("login"), {"next": target}).status_code == 200
+        data = {"username": user.username, "password": PASSWORD, "next": target}
+        response = client.post(reverse("login"), data)
+        expected = GOOD_TARGET if target == GOOD_TARGET else reverse("home")
+        assert redirected_to(response) == expected, target
+        assert client.session["_auth_user_id"] == str(user.pk), target
+
+
+@pytest.mark.parametrize("person", Cast.USER_KEYS)
+def test_logging_out_with_any_next(cast, person):
+    for target in [*JUNK_TARGETS, GOOD_TARGET]:
+        client = Client()
+        client.force_login(cast.user(person))
+        response = client.post(reverse("logout"), {"next": target})
+        expected = GOOD_TARGET if target == GOOD_TARGET else reverse("login")
+        assert redirected_to(response) == expected, target
+        assert "_auth_user_id" not in client.session, target
+
+
+@pytest.mark.parametrize("person", ["anonymous", *Cast.USER_KEYS])
+def test_switching_language_with_any_next(client, cast, person):
+    if person != "anonymous":
+        client.force_login(cast.user(person))
+    for target in [*JUNK_TARGETS, GOOD_TARGET]:
+        response = client.post(reverse("set_language"), {"language": "en", "next": target})
+        expected = GOOD_TARGET if target == GOOD_TARGET else "/"
+        assert redirected_to(response) == expected, target
+        assert response.cookies["django_language"].value == "en", target
+
+
+@pytest.mark.parametrize("person", Cast.USER_KEYS)
+def test_the_admin_login_with_any_next(cast, person):
+    """Only administrators get in; for everyone else the form comes back, never a 500."""
+    user = cast.user(person)
+    for target in [*JUNK_TARGETS, "/admin/dialogues/forum/"]:
+        client = Client()
+        data = {"username": user.username, "password": PASSWORD, "next": target}
+        response = client.post(reverse("admin:login"), data)
+        if person == "admin":
+            expected = target if target.startswith("/admin/") else reverse("admin:index")
+            assert redirected_to(response) == expected, target
+            assert client.session["_auth_user_id"] == str(user.pk), target
+        else:
+            assert response.status_code == 200, target
+            assert "_auth_user_id" not in client.session, target
+
+
+def test_the_admin_logout_with_any_next(cast):
+    for target in [*JUNK_TARGETS, GOOD_TARGET]:
+        client = Client()
+        client.force_login(cast.admin)
+        response = client.post(reverse("admin:logout"), {"next": target})
+        expected = GOOD_TARGET if target == GOOD_TARGET else reverse("login")
+        assert redirected_to(response) == expected, target
+        assert "_auth_user_id" not in client.session, target

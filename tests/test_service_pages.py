@@ -47,6 +47,18 @@ def test_health_says_unavailable_when_the_database_does_not_answer(tmp_path):
     assert result.stdout.strip() == "503 unavailable"
 
 
+@pytest.mark.parametrize("host", ["10.0.0.7", "10.0.0.7:8001", "samverkan.kommun.example"])
+def test_health_answers_a_load_balancer_over_http_whatever_the_host(settings, host):
+    """As with HTTPS=1: a probe of one server, over plain HTTP and by its address."""
+    settings.ALLOWED_HOSTS = ["samverkan.kommun.example"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
+    client = Client(HTTP_HOST=host)
+    response = client.get("/halsa/")
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert client.get("/konto/login/").status_code == (301 if host.startswith("s") else 400)
+
+
 def test_health_answers_get_only(client):
     assert client.post(reverse("health")).status_code == 405
 
