@@ -22,10 +22,24 @@ from municipality.inputs import date_in_range
 
 
 class DateInput(forms.DateInput):
-    """The browser's own date field (`type=date`): a picker, and on the keyboard a field
-    per part with the arrow keys. Whatever the browser shows, the value it sends is ISO,
-    2026-12-07; a form posted any other way may send the date typed as text, which the
-    field reads as well."""
+    """A plain text field showing ÅÅÅÅ-MM-DD, for dates copied from a decision, an
+    agreement or a bank statement. Not the browser's date field: that shows the date in
+    the browser's language, and an English-language Chromium shows 7 December as
+    12/07/2026, which a Swede reads as the 12th of July."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": _("YYYY-MM-DD"), "inputmode": "numeric", **(attrs or {})},
+            format="%Y-%m-%d",
+        )
+
+
+class CalendarDateInput(forms.DateInput):
+    """The browser's own date field (`type=date`), for the day of a meeting, where the
+    calendar it opens helps choose a weekday: on the keyboard a field per part, changed
+    with the digits or the arrow keys. Whatever the browser shows (ÅÅÅÅ-MM-DD in a
+    Swedish-language browser), it sends ISO, 2026-12-07; a form posted any other way may
+    send the date as typed text, which the field reads the same."""
 
     input_type = "date"
 
@@ -72,7 +86,7 @@ class DateAndTimeInput(forms.SplitDateTimeWidget):
     part_labels = (_("Date"), _("Time"))
 
     def __init__(self, attrs=None):
-        forms.MultiWidget.__init__(self, (DateInput(attrs), TimeInput(attrs)), attrs)
+        forms.MultiWidget.__init__(self, (CalendarDateInput(attrs), TimeInput(attrs)), attrs)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
