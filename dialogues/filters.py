@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from dialogues.models import Forum, Meeting, Observation
 from municipality import text_search
 from municipality.archive import ArchivedFilterSet
-from municipality.forms import DateInput, QuickSelect
+from municipality.date_fields import DateFilter
+from municipality.forms import QuickSelect
 from municipality.models import Body
 from partners.models import Organisation
 
@@ -62,12 +63,8 @@ class MeetingFilter(ArchivedFilterSet):
         empty_label=_("All"),
         widget=QuickSelect(label_field="name"),
     )
-    after = django_filters.DateFilter(
-        label=_("From"), field_name="start", method="filter_after", widget=DateInput
-    )
-    before = django_filters.DateFilter(
-        label=_("To"), field_name="start", method="filter_before", widget=DateInput
-    )
+    after = DateFilter(label=_("From"), field_name="start", method="filter_after")
+    before = DateFilter(label=_("To"), field_name="start", method="filter_before")
     mine = django_filters.BooleanFilter(
         label=_("Only my bodies' meetings"), method="filter_mine", widget=forms.CheckboxInput
     )

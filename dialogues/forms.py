@@ -7,24 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from dialogues import feed_revisions
 from dialogues.models import Forum, Invitation, Meeting, Observation, default_feedback_due
 from municipality import access
-from municipality.forms import (
-    CrispyModelForm,
-    DateInput,
-    SafeModelForm,
-    checkbox_layout,
-    formfield_for,
-)
+from municipality.forms import CrispyModelForm, SafeModelForm, checkbox_layout
 from municipality.models import Body
 from partners.models import Area, Organisation
-
-
-class DateTimeInput(forms.DateTimeInput):
-    """ÅÅÅÅ-MM-DD TT:MM in a plain text field, the same in every browser."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"placeholder": _("YYYY-MM-DD HH:MM"), **(attrs or {})}, format="%Y-%m-%d %H:%M"
-        )
 
 
 def organisations_of(municipality_id, chosen=()):
@@ -38,7 +23,6 @@ def organisations_of(municipality_id, chosen=()):
 class ForumForm(CrispyModelForm):
     class Meta:
         model = Forum
-        formfield_callback = formfield_for
         fields = [
             "name",
             "kind",
@@ -84,11 +68,8 @@ class MeetingForm(CrispyModelForm):
 
     class Meta:
         model = Meeting
-        formfield_callback = formfield_for
         fields = ["forum", "title", "start", "end", "place", "online_link", "agenda", "status"]
         widgets = {
-            "start": DateTimeInput,
-            "end": DateTimeInput,
             "agenda": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -182,7 +163,7 @@ class RaisedForm(SafeModelForm):
     class Meta:
         model = Observation
         fields = ["organisation", "theme", "text", "forwarded_to", "feedback_due"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "feedback_due": DateInput}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,8 +194,6 @@ class ObservationForm(CrispyModelForm):
         model = Observation
         fields = ["status", "forwarded_to", "feedback_due", "response", "handled_on"]
         widgets = {
-            "feedback_due": DateInput,
-            "handled_on": DateInput,
             "response": forms.Textarea(attrs={"rows": 4}),
         }
 

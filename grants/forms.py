@@ -15,8 +15,8 @@ from grants.models import (
     amount_paid,
     organisations_with_overdue_reports,
 )
-from municipality.forms import CrispyModelForm, DateInput
-from municipality.inputs import date_in_range
+from municipality import date_fields
+from municipality.forms import CrispyModelForm
 from municipality.models import Body
 from partners.models import Organisation
 
@@ -70,7 +70,6 @@ class GrantForm(CrispyModelForm):
             "overdue_report_reason",
         ]
         widgets = {
-            "decision_date": DateInput,
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "conflict_note": forms.Textarea(attrs={"rows": 2}),
             "overdue_report_reason": forms.Textarea(attrs={"rows": 2}),
@@ -135,7 +134,6 @@ class PaymentForm(CrispyModelForm):
     class Meta:
         model = Payment
         fields = ["paid_on", "amount", "account_kind", "account_number", "reference"]
-        widgets = {"paid_on": DateInput}
 
     def __init__(self, *args, grant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,9 +179,7 @@ class PaymentForm(CrispyModelForm):
 class ReversalForm(forms.Form):
     """A wrong payment is taken back by a reversing entry, with the reason."""
 
-    paid_on = forms.DateField(
-        label=_("Date of the reversal"), widget=DateInput, validators=[date_in_range]
-    )
+    paid_on = date_fields.DateField(label=_("Date of the reversal"))
     reason = forms.CharField(
         label=_("Reason for the reversal"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -206,8 +202,6 @@ class ReportForm(CrispyModelForm):
             "recovery_reason",
         ]
         widgets = {
-            "due_on": DateInput,
-            "received_on": DateInput,
             "approved": forms.NullBooleanSelect,
             "comment": forms.Textarea(attrs={"rows": 3}),
             "recovery_reason": forms.Textarea(attrs={"rows": 2}),
@@ -243,9 +237,5 @@ class WorkbookForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a new sample; give an earlier seed to draw it again."),
     )
-    changes_from = forms.DateField(
-        label=_("Changes from"), required=False, widget=DateInput, validators=[date_in_range]
-    )
-    changes_to = forms.DateField(
-        label=_("Changes to"), required=False, widget=DateInput, validators=[date_in_range]
-    )
+    changes_from = date_fields.DateField(label=_("Changes from"), required=False)
+    changes_to = date_fields.DateField(label=_("Changes to"), required=False)

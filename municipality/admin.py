@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from municipality import invitations, personal_data
+from municipality import date_fields, invitations, personal_data
 from municipality.forms import SafeModelForm
 from municipality.inputs import local_next
 from municipality.login import AdminLoginForm
@@ -73,11 +73,21 @@ class ChoiceLabels:
         return field
 
 
+class SwedishDates:
+    """An admin page, or inline, whose dates and times are read as the service reads them
+    (municipality.date_fields), under the admin's own calendar and clock."""
+
+    formfield_overrides = date_fields.ADMIN_OVERRIDES
+
+
 class SafeAdmin:
     """Admin pages hold to the input layer as the service's own forms do."""
 
     form = SafeModelForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        **date_fields.ADMIN_OVERRIDES,
+    }
 
 
 class ArchivedListFilter(admin.SimpleListFilter):
@@ -184,7 +194,7 @@ class UserInvitationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SwedishDates, DjangoUserAdmin):
     search_fields = [*DjangoUserAdmin.search_fields, "municipality__name"]
     choice_related = ["municipality"]
     list_display = [

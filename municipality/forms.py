@@ -15,23 +15,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from municipality.inputs import (
-    MAX_ID,
-    date_in_range,
-    refuse_line_breaks,
-    without_controls,
-)
-
-
-class DateInput(forms.DateInput):
-    """A plain text field showing ÅÅÅÅ-MM-DD: a browser date picker would show the
-    browser's own format (often month/day) instead of ISO."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"placeholder": _("YYYY-MM-DD"), "inputmode": "numeric", **(attrs or {})},
-            format="%Y-%m-%d",
-        )
+from municipality import date_fields
+from municipality.inputs import MAX_ID, refuse_line_breaks, without_controls
 
 
 class QuickSelect(forms.Select):
@@ -71,10 +56,24 @@ class QuickSelect(forms.Select):
 
 
 def formfield_for(model_field, **kwargs):
-    """A web address typed without a scheme is taken to be https://."""
+    """A web address typed without a scheme is taken to be https://; dates and times are
+    read as Swedes write them (municipality.date_fields), whatever field class is asked."""
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+    if date_field := date_fields.form_field_class(model_field):
+        kwargs["form_class"] = date_field
     return model_field.formfield(**kwargs)
+
+
+class SafeModelFormMetaclass(forms.models.ModelFormMetaclass):
+    """A model form's fields come through `formfield_for` unless its Meta names another
+    callback (the admin's, with its own overrides), so no form can forget it."""
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and getattr(meta, "formfield_callback", None) is None:
+            meta.formfield_callback = staticmethod(formfield_for)
+        return super().__new__(mcs, name, bases, attrs)
 
 
 def ids_in_range(field, clean):
@@ -109,7 +108,8 @@ def without_controls_after(to_python):
 class InputLayer:
     """Holds every field to the input layer: single-line text stays on one line (a line
     break would split an e-mail header or a calendar line) without control characters,
-    longer text loses them, dates fall within 1900–2200."""
+    longer text loses them. Dates are held to 1900–2200 by their fields
+    (municipality.date_fields)."""
 
     def apply_input_layer(self):
         for field in self.fields.values():
@@ -120,8 +120,6 @@ class InputLayer:
                 field.validators.append(refuse_line_breaks)
             elif isinstance(field, forms.CharField):
                 field.to_python = without_controls_after(field.to_python)
-            if isinstance(field, (forms.DateField, forms.DateTimeField)):
-                field.validators.append(date_in_range)
             if isinstance(field, forms.ModelChoiceField):
                 field.clean = ids_in_range(field, field.clean)
 
@@ -232,7 +230,7 @@ class EditGuard:
         )
 
 
-class SafeModelForm(InputLayer, EditGuard, forms.ModelForm):
+class SafeModelForm(InputLayer, EditGuard, forms.ModelForm, metaclass=SafeModelFormMetaclass):
     """A model form held to the input layer, guarding against lost updates."""
 
     def __init__(self, *args, **kwargs):

@@ -1,13 +1,18 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipality import access
-from municipality.admin import ArchiveAdmin, ChoiceLabels, add_user_inline, offer_only
+from municipality.admin import (
+    ArchiveAdmin,
+    ChoiceLabels,
+    SwedishDates,
+    add_user_inline,
+    offer_only,
+)
 from partners.models import (
     Area,
     ContactPerson,
@@ -35,7 +40,7 @@ offer_only(Representative, "user", access.speaking_for_organisations())
 offer_only(Representative, "organisation", Q(archived_at__isnull=True))
 
 
-class RepresentativeInline(ChoiceLabels, admin.TabularInline):
+class RepresentativeInline(SwedishDates, ChoiceLabels, admin.TabularInline):
     model = Representative
     extra = 0
     autocomplete_fields = ["user"]
@@ -56,7 +61,7 @@ class RepresentationForm(forms.ModelForm):
             self._errors[NON_FIELD_ERRORS].extend(moved)
 
 
-class RepresentationInline(ChoiceLabels, admin.TabularInline):
+class RepresentationInline(SwedishDates, ChoiceLabels, admin.TabularInline):
     """The organisations a user represents, on the user's page (municipality.admin)."""
 
     model = Representative
@@ -82,7 +87,6 @@ class ContactPersonInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(ArchiveAdmin, SimpleHistoryAdmin):
     choice_related = ["municipality"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "org_number", "legal_form", "municipality", "is_active"]
     list_filter = ["municipality", "legal_form", "is_active"]
     search_fields = ["name", "org_number"]
@@ -95,7 +99,7 @@ class OrganisationAdmin(ArchiveAdmin, SimpleHistoryAdmin):
         return f"{organisation.name} ({', '.join(fact for fact in facts if fact)})"
 
 
-class FollowUpInline(admin.StackedInline):
+class FollowUpInline(SwedishDates, admin.StackedInline):
     model = FollowUp
     extra = 0
 

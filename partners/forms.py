@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipality import access
-from municipality.forms import CrispyModelForm, DateInput, checkbox_layout, formfield_for
+from municipality import access, date_fields
+from municipality.forms import CrispyModelForm, checkbox_layout
 from municipality.models import Body
 from partners import orgnr
 from partners.models import Area, ContactPerson, FollowUp, Organisation, Partnership
@@ -17,7 +17,6 @@ class OrganisationForm(CrispyModelForm):
 
     class Meta:
         model = Organisation
-        formfield_callback = formfield_for
         fields = [
             "name",
             "org_number",
@@ -72,7 +71,6 @@ class OrganisationContactForm(CrispyModelForm):
 
     class Meta:
         model = Organisation
-        formfield_callback = formfield_for
         fields = ["street_address", "postal_code", "city", "email", "phone", "website"]
 
 
@@ -113,9 +111,6 @@ class PartnershipForm(CrispyModelForm):
             "next_follow_up_on",
         ]
         widgets = {
-            "start_date": DateInput,
-            "end_date": DateInput,
-            "next_follow_up_on": DateInput,
             "parties": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "municipality_contribution": forms.Textarea(attrs={"rows": 2}),
@@ -159,10 +154,9 @@ class PartnershipForm(CrispyModelForm):
 class FollowUpForm(CrispyModelForm):
     """A held follow-up, and when the next one is planned (saved on the agreement)."""
 
-    plan_next = forms.DateField(
+    plan_next = date_fields.DateField(
         label=_("Next follow-up planned"),
         required=False,
-        widget=DateInput,
         help_text=_("When the parties meet next to follow up; shown on the agreement."),
     )
 
@@ -170,7 +164,6 @@ class FollowUpForm(CrispyModelForm):
         model = FollowUp
         fields = ["date", "year", "assessment", "summary", "next_steps"]
         widgets = {
-            "date": DateInput,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }

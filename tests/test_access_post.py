@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from dialogues.models import CalendarFeed, Observation
 from grants.models import Grant, GrantScheme, PaymentAccount
+from tests.meeting_form import as_posted
 from tests.test_access_matrix import (
     EVERYONE,
     EXPECTED,
@@ -247,15 +248,17 @@ def forum_data(c, **changes):
 
 
 def meeting_data(c, **changes):
-    return {
-        "forum": c.asn_forum.pk,
-        "title": "Temadag om hemlöshet",
-        "start": "2026-09-10 09:00",
-        "end": "2026-09-10 12:00",
-        "place": "Stadshuset",
-        "status": "planned",
-        **changes,
-    }
+    return as_posted(
+        {
+            "forum": c.asn_forum.pk,
+            "title": "Temadag om hemlöshet",
+            "start": "2026-09-10 09:00",
+            "end": "2026-09-10 12:00",
+            "place": "Stadshuset",
+            "status": "planned",
+            **changes,
+        }
+    )
 
 
 def payment_data(c):

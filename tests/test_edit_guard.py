@@ -2,6 +2,7 @@
 one's change is refused in Swedish, naming the fields, and keeps the user's own input."""
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from partners.models import Organisation, Partnership
@@ -11,9 +12,14 @@ def shown(client, url):
     """The edit form's fields as the browser would send them back unchanged."""
     form = client.get(url).context["form"]
     data = {}
-    for name in form.fields:
+    for name, field in form.fields.items():
         value = form[name].value()
         if value is None or value is False:
+            continue
+        if isinstance(field.widget, forms.MultiWidget):  # a date and a time
+            parts = zip(field.widget.widgets, field.widget.decompress(value), strict=True)
+            for index, (widget, part) in enumerate(parts):
+                data[f"{name}_{index}"] = widget.format_value(part)
             continue
         if isinstance(value, list | tuple):
             data[name] = [str(v) for v in value]

@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 from municipality.demo import DEMO_PASSWORD
 
 TABS = 60  # the most presses of Tab one step may take before the test fails
+# The orders a browser's date field shows its parts in (month first in US English).
+DATE_ORDERS = (("month", "day", "year"), ("day", "month", "year"), ("year", "month", "day"))
 
 # What the focused element looks like and where it sits: read in one round trip per stop.
 # `contrast` is the best contrast ratio of its focus indicator (outline or box shadow,
@@ -111,12 +113,34 @@ class Keyboard:
 
     def fill(self, target, text):
         self.reach(target)
+        if target.get_attribute("type") == "date":
+            self.fill_date(target, text)
+            return
         self.page.keyboard.press("Control+a")
         if text:
             self.page.keyboard.type(text)
         else:
             self.page.keyboard.press("Backspace")
         expect(target).to_have_value(text)
+
+    def fill_date(self, target, iso):
+        """A date field shows its parts in the order of the browser's language, which the
+        page cannot ask: type the digits part by part in each order browsers use, from
+        the first part, until the field holds the date (a four-digit year is left with
+        the arrow key, since a year may have more digits)."""
+        year, month, day = iso.split("-")
+        digits = {"year": year, "month": month, "day": day}
+        for order in DATE_ORDERS:
+            for place, part in enumerate(order):
+                self.page.keyboard.type(digits[part])
+                if part == "year" and place < len(order) - 1:
+                    self.page.keyboard.press("ArrowRight")
+            if target.input_value() == iso:
+                return
+            while self.focused(target):  # back to its first part
+                self.page.keyboard.press("Shift+Tab")
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"typing did not give {iso}: the field holds {target.input_value()}")
 
     def check(self, target):
         self.reach(target)
@@ -155,6 +179,8 @@ class Keyboard:
             page.keyboard.press(key)
             stop = self.stop()
             stops.append(stop["description"])
+            if page.evaluate("(a) => a === document.activeElement", before):
+                continue  # from one part of a date field to the next
             later, onward = page.evaluate(STEP, before)
             assert later != backwards, f"{key} went against the page's order, to {stop}"
             assert onward != backwards, f"{key} went against the reading order, to {stop}"

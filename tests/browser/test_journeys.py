@@ -252,10 +252,13 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     expect(page.get_by_label("Forum")).to_have_value(
         str(Forum.objects.get(name="ASN:s temadagar").pk)
     )
-    expect(page.get_by_label("Start")).to_have_value(f"{holiday.isoformat()} 09:00")
+    start, end = (page.get_by_role("group", name=name) for name in ("Start", "Slut"))
+    expect(start.get_by_label("Datum")).to_have_value(holiday.isoformat())
+    expect(start.get_by_label("Tid")).to_have_value("09:00")
     you.fill(page.get_by_label("Titel"), title)
-    you.fill(page.get_by_label("Start"), f"{holiday.isoformat()} 10:00")
-    you.fill(page.get_by_label("Slut"), f"{holiday.isoformat()} 15:00")
+    you.fill(start.get_by_label("Tid"), "10.00")
+    you.fill(end.get_by_label("Datum"), holiday.isoformat())
+    you.fill(end.get_by_label("Tid"), "kl 15")
     you.fill(page.get_by_label("Plats"), "Stadshuset, sal 3")
     invitees = page.get_by_role("group", name="Inbjudna organisationer")
     you.fill(invitees.get_by_role("searchbox"), "brukar")
@@ -274,8 +277,10 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     on_a_phone(page, shoot, "holiday-warning")
     assert not Meeting.objects.filter(title=title).exists()
 
-    you.fill(page.get_by_label("Start"), f"{working_day.isoformat()} 10:00")
-    you.fill(page.get_by_label("Slut"), f"{working_day.isoformat()} 15:00")
+    start, end = (page.get_by_role("group", name=name) for name in ("Start", "Slut"))
+    expect(start.get_by_label("Tid")).to_have_value("10.00")  # as written, not rewritten
+    you.fill(start.get_by_label("Datum"), working_day.isoformat())
+    you.fill(end.get_by_label("Datum"), working_day.isoformat())
     you.click(page.get_by_role("button", name="Spara", exact=True))
     expect(page.get_by_role("status")).to_contain_text("Mötet är sparat")
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
@@ -296,7 +301,10 @@ def test_elected_member_moves_a_temadag_off_a_holiday_and_finds_it_in_its_week(p
     expect(page.locator('td[aria-current="date"]')).to_have_count(1)
 
     meeting = Meeting.objects.get(title=title)
-    assert timezone.localtime(meeting.start).date() == working_day
+    assert timezone.localtime(meeting.start) == timezone.make_aware(
+        datetime.datetime.combine(working_day, datetime.time(10))
+    )
+    assert timezone.localtime(meeting.end).time() == datetime.time(15)
     assert meeting.iso_week == week
     assert meeting.forum.name == "ASN:s temadagar"
     assert meeting.created_by.username == "fortroendevald"

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from dialogues import feeds, ical
 from dialogues.models import CalendarFeed, CalendarMessage, Invitation, Meeting
 from partners.models import ContactPerson
+from tests.meeting_form import as_posted
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 BASE = "https://samverkan.example.se"
@@ -151,14 +152,16 @@ def test_editing_through_the_form_raises_the_sequence(client, cast):
     meeting = cast.meeting
     client.post(
         reverse("meeting_update", args=[meeting.pk]),
-        {
-            "forum": meeting.forum_id,
-            "title": meeting.title,
-            "start": "2026-03-13 09:00",
-            "end": "2026-03-13 12:00",
-            "status": "planned",
-            "invited": [cast.org.pk],
-        },
+        as_posted(
+            {
+                "forum": meeting.forum_id,
+                "title": meeting.title,
+                "start": "2026-03-13 09:00",
+                "end": "2026-03-13 12:00",
+                "status": "planned",
+                "invited": [cast.org.pk],
+            }
+        ),
     )
     meeting.refresh_from_db()
     assert (timezone.localtime(meeting.start).day, meeting.sequence) == (13, 1)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dialogues.models import Invitation, Meeting, Observation
 from partners.models import ContactPerson, Organisation
+from tests.meeting_form import as_posted
 
 
 def local(*args):
@@ -238,16 +239,18 @@ def test_minutes_have_a_print_button_the_municipality_answers_and_total(client, 
 
 
 def holiday_data(cast, **overrides):
-    return {
-        "forum": cast.asn_forum.pk,
-        "title": "Temadag om ensamhet",
-        "start": "2026-12-25 10:00",
-        "end": "2026-12-25 12:00",
-        "place": "Stadshuset",
-        "agenda": "",
-        "status": "planned",
-        **overrides,
-    }
+    return as_posted(
+        {
+            "forum": cast.asn_forum.pk,
+            "title": "Temadag om ensamhet",
+            "start": "2026-12-25 10:00",
+            "end": "2026-12-25 12:00",
+            "place": "Stadshuset",
+            "agenda": "",
+            "status": "planned",
+            **overrides,
+        }
+    )
 
 
 def test_save_anyway_holds_only_for_the_warnings_that_were_seen(client, cast):
@@ -329,7 +332,9 @@ def test_invitees_are_checkboxes_with_a_search_box(client, cast):
 def test_a_day_from_the_month_view_prefills_the_start(client, cast):
     client.force_login(cast.elected)
     form = client.get(reverse("meeting_create"), {"date": "2026-12-28"}).context["form"]
-    assert 'value="2026-12-28 09:00"' in str(form["start"])
+    shown = str(form["start"])
+    assert 'type="date" name="start_0" value="2026-12-28"' in shown
+    assert 'type="text" name="start_1" value="09:00"' in shown
     junk = client.get(reverse("meeting_create"), {"date": "2026-13-45"}).context["form"]
     assert junk["start"].value() is None
 
@@ -385,7 +390,7 @@ def test_editing_a_confirmed_holiday_meeting_without_moving_it_warns_no_more(cli
     assert client.post(url, data).status_code == 302
     meeting.refresh_from_db()
     assert meeting.place == "Rådhuset"
-    moved = {**data, "start": "2026-12-26 10:00", "end": "2026-12-26 12:00"}
+    moved = {**data, **as_posted({"start": "2026-12-26 10:00", "end": "2026-12-26 12:00"})}
     moved["seen"] = seen(client, url)
     assert client.post(url, moved).context["warnings"] == [
         "2026-12-26 är en helgdag i Sverige (Annandag jul)."

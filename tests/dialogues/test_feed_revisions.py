@@ -14,6 +14,7 @@ from django.utils import timezone
 from dialogues.models import CalendarFeed, Invitation, Meeting
 from municipality import register_import
 from partners.register_import import ORGANISATIONS
+from tests.meeting_form import as_posted
 from tests.partners.test_register_import import ORG_HEADER, csv_file
 from tests.test_edit_guard import shown
 
@@ -101,12 +102,14 @@ def schedule_meeting(client, cast):
     client.force_login(cast.staff)
     response = client.post(
         reverse("meeting_create"),
-        {
-            "forum": cast.asn_forum.pk,
-            "title": "Ny temadag",
-            "start": soon(5).strftime("%Y-%m-%d %H:%M"),
-            "status": "planned",
-        },
+        as_posted(
+            {
+                "forum": cast.asn_forum.pk,
+                "title": "Ny temadag",
+                "start": soon(5).strftime("%Y-%m-%d %H:%M"),
+                "status": "planned",
+            }
+        ),
     )
     assert response.status_code == 302
 

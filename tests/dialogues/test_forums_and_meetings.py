@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from dialogues import structures
 from dialogues.models import Forum, Invitation, Meeting, Observation
+from tests.meeting_form import as_posted
 
 
 def local(*args):
@@ -16,16 +17,18 @@ def local(*args):
 
 
 def meeting_data(forum, **overrides):
-    return {
-        "forum": forum.pk,
-        "title": "Temadag om hemlöshet",
-        "start": "2026-09-10 09:00",
-        "end": "2026-09-10 12:00",
-        "place": "Stadshuset",
-        "agenda": "Läget i staden",
-        "status": "planned",
-        **overrides,
-    }
+    return as_posted(
+        {
+            "forum": forum.pk,
+            "title": "Temadag om hemlöshet",
+            "start": "2026-09-10 09:00",
+            "end": "2026-09-10 12:00",
+            "place": "Stadshuset",
+            "agenda": "Läget i staden",
+            "status": "planned",
+            **overrides,
+        }
+    )
 
 
 # Ownership ------------------------------------------------------------------------------

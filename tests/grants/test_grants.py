@@ -89,7 +89,7 @@ def test_staff_record_a_decided_grant(client, cast, book):
         ({"applied_amount": "12,5"}, "applied_amount", "heltal"),
         ({"applied_amount": "tusen"}, "applied_amount", "heltal"),
         ({"decision_date": None}, "decision_date", "Ange beslutsdatum"),
-        ({"decision_date": "2026-02-30"}, "decision_date", "giltigt datum"),
+        ({"decision_date": "2026-02-30"}, "decision_date", "Skriv datumet som 2026-12-07."),
         ({"granted_amount": "150000"}, "decision", "delvis beviljat"),
         ({"granted_amount": "600000", "applied_amount": "600000"}, "granted_amount", "Taket"),
         ({"no_conflict_of_interest": None}, "no_conflict_of_interest", "jäv"),

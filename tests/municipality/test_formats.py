@@ -7,12 +7,13 @@ from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
+from municipality import date_fields
 from municipality.money import format_kronor, format_number
 
 
 class DateForm(forms.Form):
-    day = forms.DateField()
-    at = forms.DateTimeField()
+    day = date_fields.DateField()
+    at = date_fields.DateTimeField()
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
@@ -31,7 +32,7 @@ def test_us_and_other_date_forms_are_refused(language, value):
         form = DateForm({"day": value, "at": "2026-02-27 09:30"})
         assert not form.is_valid()
     if language == "sv":
-        assert form.errors["day"] == ["Fyll i ett giltigt datum."]
+        assert form.errors["day"] == ["Skriv datumet som 2026-12-07."]
 
 
 def test_dates_display_as_iso_in_swedish():

@@ -47,7 +47,7 @@ def test_staff_create_an_agreement(client, cast):
         ({"yearly_compensation": "-5"}, "yearly_compensation", None),
         ({"yearly_compensation": "två miljoner"}, "yearly_compensation", "Fyll i ett heltal."),
         ({"parties": []}, "parties", "Välj minst en organisation som part."),
-        ({"start_date": "01/02/2026"}, "start_date", "Fyll i ett giltigt datum."),
+        ({"start_date": "01/02/2026"}, "start_date", "Skriv datumet som 2026-12-07."),
         ({"run_by": "FRF"}, "run_by", None),
     ],
 )

@@ -2,6 +2,10 @@
 
 Django's own Swedish locale also accepts 05/10/2026 as month/day; a Swedish reader takes
 that for day/month, so only ISO forms are accepted here.
+
+The product's fields do not read input by these formats (municipality.swedish_time reads
+13.30 and kl 13 too, and refuses what Django would misread); the first of each is what
+the admin's calendar and clock write, and the same forms are accepted there.
 """
 
 DATE_FORMAT = "Y-m-d"
