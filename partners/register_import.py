@@ -6,6 +6,15 @@ number matches the organisation of that name (case and spaces forgiven), or crea
 contact person is matched within their organisation by e-mail address, else by name.
 Agreements are matched by diarienummer within the municipality, else by title and start
 date. An empty cell, or a column the file lacks, leaves the register's value as it is.
+
+Whose e-mail and phone: a row's contact person, with their e-mail address and phone,
+is one ContactPerson. Columns headed just "E-post" or "Telefon" (or "Mejl", "Tel" …) are
+the contact person's when the file has a contact-person column ("Kontaktperson"), and
+the organisation's when it has none (as the organisation list's own export writes them).
+The organisation's own address and phone beside a contact person come only from columns
+that say so ("Föreningens e-post", "Organisationens telefon") or that the mapping step
+maps to them, so a file never writes a person's address over the organisation's.
+
 See municipality.register_import for the preview, the confirmation and all or nothing.
 """
 
@@ -31,11 +40,19 @@ LEGAL_FORM_NAMES = {
     Organisation.LegalForm.OTHER: "annan",
 }
 
+# Headers a Swedish file writes for an e-mail address or a phone number without saying
+# whose: the contact person's beside a contact-person column, the organisation's otherwise.
+BARE_EMAIL = ("e-post", "epost", "e-postadress", "mejl", "mejladress", "mail", "email", "e-mail")
+BARE_PHONE = ("telefon", "telefonnummer", "tel", "tfn", "mobil", "mobilnummer", "mobiltelefon")
+
+# One column per field, with the headers people write for it (case, spaces, hyphens and
+# dots forgiven; see municipality.tabular).
 ORGANISATION_COLUMNS = (
     tabular.Column(
         "org_number",
         "organisationsnummer",
-        ("orgnr", "org nr", "org.nr", "organisationsnr", "organisation number"),
+        ("orgnr", "org nr", "org.nr", "org-nr", "orgnummer", "organisationsnr",
+         "föreningens organisationsnummer", "organisation number"),
         False,
         gettext_lazy(
             "NNNNNN-NNNN. Matches the organisation in the register; leave empty only for a "
@@ -45,61 +62,93 @@ ORGANISATION_COLUMNS = (
     tabular.Column(
         "name",
         "namn",
-        ("organisation", "organisationens namn", "förening", "föreningens namn", "name"),
+        ("organisation", "organisationsnamn", "organisationens namn", "förening",
+         "föreningsnamn", "föreningens namn", "namn på föreningen", "name"),
         True,
         gettext_lazy("The organisation's name."),
     ),
     tabular.Column(
         "legal_form",
         "juridisk form",
-        ("organisationsform", "associationsform", "form", "legal form"),
+        ("organisationsform", "associationsform", "föreningsform", "form", "legal form"),
         False,
         gettext_lazy(
             "Ideell förening, stiftelse, registrerat trossamfund, ekonomisk förening, "
             "brukarförening or annan. Empty: ideell förening for a new organisation."
         ),
     ),
-    tabular.Column("street_address", "gatuadress", ("adress", "utdelningsadress"), False, ""),
-    tabular.Column("postal_code", "postnummer", ("postnr",), False, gettext_lazy("E.g. 211 20.")),
+    tabular.Column(
+        "street_address",
+        "gatuadress",
+        ("adress", "utdelningsadress", "postadress", "besöksadress", "gata"),
+        False,
+        "",
+    ),
+    tabular.Column(
+        "postal_code", "postnummer", ("postnr", "post nr"), False, gettext_lazy("E.g. 211 20.")
+    ),
     tabular.Column("city", "ort", ("postort", "stad"), False, ""),
     tabular.Column(
         "email",
-        "e-post",
-        ("epost", "e-postadress", "mejl", "email", "e-mail"),
+        "organisationens e-post",
+        ("organisationens epost", "organisationens e-postadress", "föreningens e-post",
+         "föreningens epost", "föreningens e-postadress", "föreningens mejl"),
         False,
-        gettext_lazy("The organisation's own address."),
+        gettext_lazy(
+            "The organisation's own address. A column headed just “E-post” is the contact "
+            "person's when the file has a contact-person column, else the organisation's."
+        ),
+        shared=BARE_EMAIL,
     ),
-    tabular.Column("phone", "telefon", ("telefonnummer", "tel"), False, ""),
-    tabular.Column("website", "webbplats", ("hemsida", "webb", "webbadress"), False, ""),
+    tabular.Column(
+        "phone",
+        "organisationens telefon",
+        ("organisationens telefonnummer", "föreningens telefon", "föreningens telefonnummer"),
+        False,
+        gettext_lazy(
+            "A column headed just “Telefon” is the contact person's when the file has a "
+            "contact-person column, else the organisation's."
+        ),
+        shared=BARE_PHONE,
+    ),
+    tabular.Column(
+        "website", "webbplats", ("hemsida", "webb", "webbadress", "webbsida", "url"), False, ""
+    ),
     tabular.Column(
         "contact_name",
         "kontaktperson",
-        ("kontaktpersonens namn", "kontakt"),
+        ("kontaktpersonens namn", "kontaktperson namn", "kontakt", "kontaktnamn",
+         "ansvarig", "ansvarig person"),
         False,
         gettext_lazy("One contact person per row: matched by e-mail address, else by name."),
     ),
     tabular.Column(
         "contact_role",
         "kontaktpersonens roll",
-        ("kontaktperson roll", "kontaktpersonens uppdrag"),
+        ("kontaktperson roll", "kontaktpersonens uppdrag", "roll", "uppdrag", "befattning"),
         False,
         gettext_lazy("E.g. chair or operations manager."),
     ),
     tabular.Column(
         "contact_email",
         "kontaktpersonens e-post",
-        ("kontaktperson e-post", "kontaktpersonens epost"),
+        ("kontaktperson e-post", "kontaktpersonens epost", "kontaktpersonens e-postadress",
+         "kontaktens e-post"),
         False,
         "",
+        shared=BARE_EMAIL,
+        beside="contact_name",
     ),
     tabular.Column(
         "contact_phone",
         "kontaktpersonens telefon",
-        ("kontaktperson telefon",),
+        ("kontaktperson telefon", "kontaktpersonens telefonnummer", "kontaktens telefon"),
         False,
         "",
+        shared=BARE_PHONE,
+        beside="contact_name",
     ),
-)
+)  # fmt: skip
 
 ORGANISATION_FIELDS = (
     "name",

@@ -370,3 +370,42 @@ def test_a_protected_contact_person_is_not_shown_in_the_preview(cast):
     ((item),) = result.update
     assert cast.contact.name not in item.name
     assert item.changes == [("telefon", "Skyddade personuppgifter", "Skyddade personuppgifter")]
+
+
+def test_email_and_phone_beside_a_contact_person_are_the_contact_persons(cast):
+    """The förvaltning's own list: "E-post" and "Telefon" beside "Kontaktperson" are the
+    person's; the organisation's own address is left as it is."""
+    cast.org.email = "info@rodakorset.example"
+    cast.org.phone = "040-10 00 00"
+    cast.org.save()
+    header = ["Föreningsnamn", "Org.nr", "Kontaktperson", "E-post", "Telefon", "Ort"]
+    rows = [[cast.org.name, cast.org.org_number, "Lena Ny", "lena@ny.example", "070-1", "Malmö"]]
+    data = csv_file(header, rows)
+    register_import.run(ORGANISATIONS, data, user=cast.staff, file_name="lista.csv")
+    cast.org.refresh_from_db()
+    assert (cast.org.email, cast.org.phone, cast.org.city) == (
+        "info@rodakorset.example",
+        "040-10 00 00",
+        "Malmö",
+    )
+    person = cast.org.contacts.get(name="Lena Ny")
+    assert (person.email, person.phone) == ("lena@ny.example", "070-1")
+
+
+def test_email_without_a_contact_column_is_the_organisations(cast):
+    header = ["Organisation", "Orgnr", "E-post", "Telefon"]
+    data = csv_file(header, [[cast.org.name, cast.org.org_number, "ny@rk.example", "040-2"]])
+    register_import.run(ORGANISATIONS, data, user=cast.staff, file_name="lista.csv")
+    cast.org.refresh_from_db()
+    assert (cast.org.email, cast.org.phone) == ("ny@rk.example", "040-2")
+
+
+def test_the_organisations_own_columns_beside_a_contact_person(cast):
+    header = ["Namn", "Organisationsnummer", "Föreningens e-post", "Kontaktperson", "Mejl"]
+    row = [cast.org.name, cast.org.org_number, "kansli@rk.example", "Lena Ny", "lena@ny.example"]
+    register_import.run(ORGANISATIONS, csv_file(header, [row]), user=cast.staff, file_name="x")
+    cast.org.refresh_from_db()
+    assert cast.org.email == "kansli@rk.example"
+    assert list(cast.org.contacts.filter(name="Lena Ny").values_list("email", flat=True)) == [
+        "lena@ny.example"
+    ]
