@@ -97,6 +97,7 @@ class Plan:
     rows: int
     # Writes what the plan says: write(user=…, reason=…); None when there are problems.
     write: object = None
+    notes: list = field(default_factory=list)  # rows skipped (sum rows), in Swedish
 
     @property
     def may_import(self):
@@ -237,6 +238,7 @@ class Rows:
             ignored=self.table.ignored,
             rows=len(self.table.rows),
             write=None if problems else write,
+            notes=self.table.notes,
         )
 
 

@@ -350,7 +350,7 @@ def _no_headers(scanned, columns, is_csv):
         "the columns, for example: %(columns)s."
     ) % {"columns": ", ".join(column.header for column in columns[:6])}
     message += " " + _("The top rows hold: %(rows)s.") % {
-        "rows": "; ".join(f"“{row}”" for row in found)
+        "rows": "; ".join(f"”{row}”" for row in found)
     }
     if is_csv and all(len(cells) <= 1 for _n, cells, _k in scanned):
         message += " " + _("Columns are separated by semicolons or commas.")

@@ -85,10 +85,18 @@ def columns():
 
 BASE_COLUMNS = (
     tabular.Column(
-        "first_name", "förnamn", ("first name", "tilltalsnamn"), True, gettext_lazy("First name.")
+        "first_name",
+        "förnamn",
+        ("first name", "tilltalsnamn", "fornamn"),
+        True,
+        gettext_lazy("First name."),
     ),
     tabular.Column(
-        "last_name", "efternamn", ("last name", "surname"), True, gettext_lazy("Last name.")
+        "last_name",
+        "efternamn",
+        ("last name", "surname", "släktnamn"),
+        True,
+        gettext_lazy("Last name."),
     ),
     tabular.Column(
         "email",
@@ -100,7 +108,7 @@ BASE_COLUMNS = (
     tabular.Column(
         "role",
         "roll",
-        ("role",),
+        ("role", "användarroll"),
         True,
         gettext_lazy(
             "Tjänsteperson, Förtroendevald, Organisationsföreträdare, Revisor or Administratör."
@@ -197,6 +205,7 @@ class Plan:
     problems: list
     ignored: list
     rows: int
+    notes: list = field(default_factory=list)  # rows skipped (sum rows), in Swedish
 
     @property
     def may_import(self):
@@ -284,7 +293,14 @@ class Planner:
                 continue
             (unchanged if existing else create).append(planned)
         self.problems.sort(key=lambda p: p.row)
-        return Plan(create, unchanged, self.problems, self.table.ignored, len(self.table.rows))
+        return Plan(
+            create,
+            unchanged,
+            self.problems,
+            self.table.ignored,
+            len(self.table.rows),
+            self.table.notes,
+        )
 
     def text(self, row, key):
         value = tabular.text(row.values.get(key))

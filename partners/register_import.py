@@ -437,18 +437,33 @@ register_import.register(ORGANISATIONS)
 # IOP agreements ---------------------------------------------------------------------------
 
 PARTNERSHIP_COLUMNS = (
-    tabular.Column("title", "titel", ("avtal", "avtalets namn", "namn", "title"), True, ""),
+    tabular.Column(
+        "title",
+        "titel",
+        ("avtal", "avtalets namn", "avtalsnamn", "benämning", "namn", "title"),
+        True,
+        "",
+    ),
     tabular.Column(
         "case_number",
         "diarienummer",
-        ("dnr", "diarienr", "ärendenummer"),
+        ("dnr", "diarienr", "ärendenummer", "ärendenr"),
         False,
         gettext_lazy("Matches the agreement in the register; without one, title and start date."),
     ),
     tabular.Column(
         "parties",
         "parter",
-        ("part", "organisationer", "organisationsnummer"),
+        (
+            "part",
+            "motpart",
+            "organisationer",
+            "organisation",
+            "förening",
+            "föreningar",
+            "organisationsnummer",
+            "orgnr",
+        ),
         True,
         gettext_lazy(
             "The organisations' numbers (or names), several separated by semicolons (;). "
@@ -458,39 +473,43 @@ PARTNERSHIP_COLUMNS = (
     tabular.Column(
         "decided_by",
         "beslutande nämnd",
-        ("nämnd", "beslutad av"),
+        ("nämnd", "beslutad av", "beslutsorgan"),
         True,
         gettext_lazy("The nämnd that decided the agreement, by name or abbreviation."),
     ),
     tabular.Column(
         "run_by",
         "ansvarig förvaltning",
-        ("förvaltning", "drivs av"),
+        ("förvaltning", "drivs av", "ansvarig"),
         True,
         gettext_lazy("The förvaltning running it: one you work in."),
     ),
-    tabular.Column("purpose", "syfte", ("ändamål",), True, ""),
+    tabular.Column("purpose", "syfte", ("ändamål", "beskrivning"), True, ""),
     tabular.Column(
-        "activities", "aktiviteter", ("verksamhet",), False, gettext_lazy("Comma-separated.")
+        "activities",
+        "aktiviteter",
+        ("verksamhet", "insatser"),
+        False,
+        gettext_lazy("Comma-separated."),
     ),
     tabular.Column(
         "start_date",
         "startdatum",
-        ("start", "giltigt från", "avtalsstart", "från"),
+        ("start", "giltigt från", "avtalsstart", "från", "från och med", "fr.o.m."),
         True,
         gettext_lazy("2026-02-27 or 27/2/2026."),
     ),
     tabular.Column(
         "end_date",
         "slutdatum",
-        ("slut", "giltigt till", "avtalsslut", "till"),
+        ("slut", "giltigt till", "avtalsslut", "till", "till och med", "t.o.m."),
         True,
         gettext_lazy("Not before the start date."),
     ),
     tabular.Column(
         "yearly_compensation",
         "årlig ersättning",
-        ("ersättning", "ersättning per år", "belopp"),
+        ("ersättning", "ersättning per år", "belopp", "årligt belopp", "belopp per år"),
         False,
         gettext_lazy("Whole kronor per year, e.g. 1 234 567 kr."),
     ),

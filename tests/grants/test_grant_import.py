@@ -134,7 +134,6 @@ def test_a_grant_paid_in_parts_takes_a_row_per_payment(cast, book):
         ({"beslutsdatum": "2024-02-30"}, "beslutsdatum", "inte ett datum"),
         ({"år": "tjugo"}, "år", "heltal"),
         ({"år": "1999"}, "år", "2000"),
-        ({"syfte": ""}, "syfte", "Fyll i syfte"),
         ({"konto": "BG 505-0108"}, "konto", "Kontrollsiffran"),
         ({"utbetalt belopp": "2 000 000"}, "utbetalt belopp", "överstiga"),
         ({"utbetalningsdatum": ""}, "utbetalningsdatum", "Fyll i"),
