@@ -13,7 +13,10 @@ or none. The writes are bulk operations that also write the change history, as m
 the importing user, with the file's name as the reason.
 
 Between the upload and the confirmation the file is kept (`RegisterImport`, checked by
-its SHA-256), so the confirmation imports exactly the previewed bytes.
+its SHA-256), so the confirmation imports exactly the previewed bytes. In between, the
+mapping step says which of the file's columns is which field (`survey`, `choose`); the
+preview and the confirmation read the file under that choice, and the choice is
+remembered for the municipality's next file of the kind (`ImportMapping`).
 """
 
 import datetime
@@ -28,8 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipality import personal_data, tabular
+from municipality.access import scope_for
 from municipality.inputs import refuse_line_breaks
-from municipality.models import RegisterImport
+from municipality.models import ImportMapping, RegisterImport
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a grant file of 50,000 rows, with room to spare
 MAX_ROWS = 50_000
@@ -121,15 +125,25 @@ class Plan:
         }
 
 
-def read(kind, data):
-    """The file's table under the kind's columns, or tabular.FileError."""
-    return tabular.read(data, kind.columns(), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+def read(kind, data, mapping=None):
+    """The file's table under the kind's columns, or tabular.FileError; under `mapping`
+    as the mapping step keeps it ({"row": header row, "columns": {index: key}})."""
+    if mapping is None:
+        return tabular.read(data, kind.columns(), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    return tabular.read(
+        data,
+        kind.columns(),
+        mapping={int(index): key for index, key in mapping["columns"].items()},
+        header_row=mapping["row"],
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+    )
 
 
-def plan(kind, data, *, user, progress=None):
+def plan(kind, data, *, user, mapping=None, progress=None):
     """The plan for the file's bytes, or tabular.FileError. `progress(done, total)` is
     called now and then while the rows are checked."""
-    table = read(kind, data)
+    table = read(kind, data, mapping)
     result = kind.planner(table, user, progress)
     result.problems.sort(key=lambda problem: problem.row)
     return result
@@ -142,10 +156,10 @@ def reason_for(file_name):
 
 
 @transaction.atomic
-def run(kind, data, *, user, file_name, fingerprint=None, progress=None):
+def run(kind, data, *, user, file_name, mapping=None, fingerprint=None, progress=None):
     """Plan the file and, if it has no problems (Refused otherwise) and its plan is the one
     with `fingerprint` when given (Changed otherwise), write it: all rows or none."""
-    result = plan(kind, data, user=user, progress=progress)
+    result = plan(kind, data, user=user, mapping=mapping, progress=progress)
     if result.problems:
         raise Refused(result)
     if fingerprint is not None and (not result.may_import or result.fingerprint() != fingerprint):
@@ -306,7 +320,7 @@ def upload(kind, file, *, by):
     if file.size > MAX_BYTES:
         raise too_large()
     data = file.read(MAX_BYTES + 1)
-    read(kind, data)
+    survey(kind, data, by)
     RegisterImport.objects.filter(made_by=by, kind=kind.name, imported_at__isnull=True).delete()
     return RegisterImport.objects.create(
         kind=kind.name,
@@ -315,6 +329,58 @@ def upload(kind, file, *, by):
         digest=hashlib.sha256(data).hexdigest(),
         data=data,
     )
+
+
+def remembered(kind, user):
+    """{normalised header: field or ""} as the user's municipality chose for the kind."""
+    municipality_id = scope_for(user).municipality_id
+    if municipality_id is None:
+        return {}
+    return dict(
+        ImportMapping.objects.filter(municipality_id=municipality_id, kind=kind.name).values_list(
+            "header", "field"
+        )
+    )
+
+
+def survey(kind, data, user):
+    """(header row, the file's columns as tabular.FileColumn), or tabular.FileError."""
+    return tabular.survey(
+        data, kind.columns(), remembered=remembered(kind, user), max_bytes=MAX_BYTES
+    )
+
+
+def automatic(kind, data, user):
+    """The mapping the headers suggest, as `choose` keeps it (for tests and tools that
+    skip the mapping step)."""
+    header_row, columns = survey(kind, data, user)
+    return {
+        "row": header_row,
+        "columns": {str(column.index): column.guess for column in columns if column.guess},
+    }
+
+
+@transaction.atomic
+def choose(record, *, kind, user, header_row, columns, chosen):
+    """Keep the mapping step's choice ({column index: key or ""}) for the file, and
+    remember it for the municipality's next file of the kind."""
+    record.mapping = {
+        "row": header_row,
+        "columns": {str(index): key for index, key in chosen.items() if key},
+    }
+    record.save(update_fields=["mapping"])
+    municipality_id = scope_for(user).municipality_id
+    if municipality_id is None:
+        return
+    for column in columns:
+        header = tabular.normalised_header(column.header)[:200]
+        if header:
+            ImportMapping.objects.update_or_create(
+                municipality_id=municipality_id,
+                kind=kind.name,
+                header=header,
+                defaults={"field": chosen.get(column.index, "")},
+            )
 
 
 @transaction.atomic
@@ -327,7 +393,12 @@ def confirm(record, *, user, digest, fingerprint):
     kind = kind_named(locked.kind)
     try:
         result = run(
-            kind, bytes(locked.data), user=user, file_name=locked.file_name, fingerprint=fingerprint
+            kind,
+            bytes(locked.data),
+            user=user,
+            file_name=locked.file_name,
+            mapping=locked.mapping,
+            fingerprint=fingerprint,
         )
     except Refused:
         raise Changed from None

@@ -163,19 +163,22 @@ def read(
     columns,
     *,
     mapping=None,
+    header_row=None,
     remembered=None,
     max_bytes=MAX_BYTES,
     max_rows=MAX_ROWS,
     max_cell=MAX_CELL,
 ):
     """The rows of `data` (bytes of an .xlsx or CSV file) under `columns`, or FileError.
-    `mapping` ({column index: key}) says which column is what; without it the headers
-    do, and `remembered` ({normalised header: key or ""}) as chosen for earlier files."""
+    `mapping` ({column index: key}) says which column is what, under the header on row
+    `header_row` (as `survey` found it); without them the headers do, and `remembered`
+    ({normalised header: key or ""}) as chosen for earlier files."""
     records, is_csv = _records(data, max_bytes)
     return _table(
         records,
         columns,
         mapping=mapping,
+        header_row=header_row,
         remembered=remembered or {},
         is_csv=is_csv,
         max_rows=max_rows,
@@ -184,10 +187,10 @@ def read(
 
 
 def survey(data, columns, *, remembered=None, max_bytes=MAX_BYTES, samples=3):
-    """The file's columns (FileColumn) under its header row, each with its first
-    `samples` non-empty values and the key its header suggests; or FileError."""
+    """The number of the file's header row, and its columns (FileColumn), each with its
+    first `samples` non-empty values and the key its header suggests; or FileError."""
     records, is_csv = _records(data, max_bytes)
-    _number, header, records = _header_row(records, columns, remembered or {}, is_csv)
+    number, header, records = _header_row(records, columns, remembered or {}, is_csv)
     guessed = _guess(header, columns, remembered or {})
     found = {index: [] for index, (value, _f) in enumerate(header) if text(value)}
     for _number, cells in records:
@@ -198,7 +201,7 @@ def survey(data, columns, *, remembered=None, max_bytes=MAX_BYTES, samples=3):
                 written = text(cells[index][0])
                 if written:
                     values.append(written[:60])
-    return [
+    return number, [
         FileColumn(index, text(header[index][0]), tuple(values), guessed.get(index, ""))
         for index, values in found.items()
     ]
@@ -318,10 +321,16 @@ def _non_empty(cells):
     return any(text(value) for value, _formula in cells)
 
 
-def _header_row(records, columns, remembered, is_csv):
+def _header_row(records, columns, remembered, is_csv, number=None):
     """The row naming the most known columns among the first HEADER_SCAN non-empty
-    rows (the first such, on a tie), as (number, cells, the records below it)."""
+    rows (the first such, on a tie), or the row `number`, as (number, cells, the
+    records below it)."""
     records = iter(records)
+    if number is not None:
+        for found, cells in records:
+            if found == number:
+                return found, cells, records
+        raise FileError(_("The file has fewer rows than when it was read."))
     read, scanned, best = [], [], None
     for number, cells in records:
         read.append((number, cells))
@@ -413,8 +422,8 @@ def _is_sum_row(cells):
     )
 
 
-def _table(records, columns, *, mapping, remembered, is_csv, max_rows, max_cell):
-    header_number, header, records = _header_row(records, columns, remembered, is_csv)
+def _table(records, columns, *, mapping, header_row, remembered, is_csv, max_rows, max_cell):
+    header_number, header, records = _header_row(records, columns, remembered, is_csv, header_row)
     if mapping is None:
         positions, headers, ignored = _match_headers(header, columns, remembered)
     else:

@@ -24,6 +24,11 @@ urlpatterns = [
         name="register_import_template",
     ),
     path(
+        "import/<slug:kind>/<int:pk>/kolumner/",
+        views.register_import_columns,
+        name="register_import_columns",
+    ),
+    path(
         "import/<slug:kind>/<int:pk>/",
         views.register_import_preview,
         name="register_import_preview",

@@ -26,7 +26,7 @@ from municipality import (
     user_roles,
 )
 from municipality.filters import UserFilter
-from municipality.forms import RegisterImportForm, UserImportForm
+from municipality.forms import ColumnMappingForm, RegisterImportForm, UserImportForm
 from municipality.models import (
     Body,
     Export,
@@ -330,7 +330,7 @@ def register_import_upload(request, kind):
         except tabular.FileError as error:
             form.add_error("file", error.message)
         else:
-            return redirect("register_import_preview", kind=kind.name, pk=record.pk)
+            return redirect("register_import_columns", kind=kind.name, pk=record.pk)
     return render(
         request,
         "municipality/register_import.html",
@@ -340,6 +340,53 @@ def register_import_upload(request, kind):
             "columns": kind.columns(),
             "max_rows": register_import.MAX_ROWS,
         },
+    )
+
+
+def register_import_columns(request, kind, pk):
+    """Step 2: which column of the file is which field ("Vilken kolumn är vad?"),
+    pre-filled from the headers and from the choices made for earlier files."""
+    kind = import_kind(request, kind)
+    record = get_object_or_404(
+        RegisterImport, pk=pk, kind=kind.name, made_by=request.user, imported_at__isnull=True
+    )
+    try:
+        header_row, columns = (
+            register_import.survey(kind, bytes(record.data), request.user)
+            if record.is_intact
+            else (None, None)
+        )
+    except tabular.FileError:
+        columns = None
+    if columns is None:
+        messages.error(
+            request, _("The kept file has changed since it was uploaded: upload it again.")
+        )
+        return redirect("register_import", kind=kind.name)
+    if record.mapping and record.mapping.get("row") == header_row:
+        initial = {int(index): key for index, key in record.mapping["columns"].items()}
+    else:
+        initial = {column.index: column.guess for column in columns}
+    form = ColumnMappingForm(
+        request.POST or None,
+        file_columns=columns,
+        kind_columns=kind.columns(),
+        initial_choice=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        register_import.choose(
+            record,
+            kind=kind,
+            user=request.user,
+            header_row=header_row,
+            columns=columns,
+            chosen=form.cleaned_data["chosen"],
+        )
+        return redirect("register_import_preview", kind=kind.name, pk=record.pk)
+    return render(
+        request,
+        "municipality/register_import_columns.html",
+        {"kind": kind, "record": record, "form": form, "header_row": header_row},
     )
 
 
@@ -353,9 +400,13 @@ def register_import_preview(request, kind, pk):
         return render(
             request, "municipality/register_import_done.html", {"kind": kind, "record": record}
         )
+    if record.mapping is None:
+        return redirect("register_import_columns", kind=kind.name, pk=record.pk)
     try:
         plan = (
-            register_import.plan(kind, bytes(record.data), user=request.user)
+            register_import.plan(
+                kind, bytes(record.data), user=request.user, mapping=record.mapping
+            )
             if record.is_intact
             else None
         )

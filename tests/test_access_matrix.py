@@ -164,14 +164,17 @@ def register_upload(cast):
     """A file of organisations uploaded by the cast's civil servant, not yet imported."""
     import hashlib
 
+    from municipality import register_import
     from municipality.models import RegisterImport
 
+    kind = register_import.kind_named("organisations")
     return RegisterImport.objects.create(
         kind="organisations",
         made_by=cast.staff,
         file_name="organisationer.csv",
         digest=hashlib.sha256(ORGANISATION_LIST).hexdigest(),
         data=ORGANISATION_LIST,
+        mapping=register_import.automatic(kind, ORGANISATION_LIST, cast.staff),
     )
 
 
@@ -195,6 +198,10 @@ EXPECTED = {
     # seen by whoever made it.
     "register_import": (lambda c: {"kind": "organisations"}, staff_only()),
     "register_import_template": (lambda c: {"kind": "organisations"}, staff_only()),
+    "register_import_columns": (
+        lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
+        {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},
+    ),
     "register_import_preview": (
         lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
         {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},

@@ -192,6 +192,11 @@ FILLED = {
     "register_import": lambda c: {
         "file": SimpleUploadedFile("organisationer.csv", ORGANISATION_LIST, "text/csv"),
     },
+    "register_import_columns": lambda c: {
+        "column_0": "org_number",
+        "column_1": "name",
+        "column_2": "",
+    },
     "register_import_preview": lambda c: register_confirmation(),
 }
 
@@ -203,7 +208,10 @@ def register_confirmation():
 
     record = RegisterImport.objects.latest("pk")
     plan = register_import.plan(
-        register_import.kind_named(record.kind), bytes(record.data), user=record.made_by
+        register_import.kind_named(record.kind),
+        bytes(record.data),
+        user=record.made_by,
+        mapping=record.mapping,
     )
     return {"digest": record.digest, "plan": plan.fingerprint()}
 

@@ -12,6 +12,7 @@ from grants.grant_import import GRANTS
 from grants.models import Grant, Payment
 from municipality import register_import
 from municipality.history import entries
+from tests.import_steps import upload_and_map
 from tests.test_access_post import changed_tables, snapshot
 
 HEADER = ["organisationsnummer", "bidragsform", "år", "syfte", "sökt belopp", "beviljat belopp",
@@ -217,7 +218,6 @@ def test_a_failure_while_writing_leaves_the_database_unchanged(cast, book, monke
 
 def test_template_round_trip(client, cast, book):
     """Download the template, replace its example row with a grant of one's own, import."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
     from openpyxl import load_workbook
 
@@ -242,10 +242,7 @@ def test_template_round_trip(client, cast, book):
     sheet.append([values[header] for header in headers])
     output = io.BytesIO()
     workbook.save(output)
-    response = client.post(
-        reverse("register_import", args=["grants"]),
-        {"file": SimpleUploadedFile("ifylld.xlsx", output.getvalue())},
-    )
+    response = upload_and_map(client, "grants", output.getvalue(), "ifylld.xlsx")
     page = client.get(response["Location"])
     assert problems(page.context["plan"]) == []
     record, plan = page.context["record"], page.context["plan"]

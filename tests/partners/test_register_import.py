@@ -4,7 +4,6 @@ preview, the confirmation, matching and idempotency, all or nothing, and the his
 import csv
 import io
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,6 +12,7 @@ from municipality.history import entries
 from municipality.models import RegisterImport
 from partners.models import ContactPerson, Organisation, Partnership
 from partners.register_import import ORGANISATIONS, PARTNERSHIPS
+from tests.import_steps import upload_and_map
 from tests.test_access_post import changed_tables, snapshot
 
 ORG_HEADER = [
@@ -249,10 +249,8 @@ def test_an_agreement_of_another_förvaltning_is_refused(cast):
 
 
 def upload(client, kind, data, name="register.csv"):
-    return client.post(
-        reverse("register_import", args=[kind]),
-        {"file": SimpleUploadedFile(name, data, "text/csv")},
-    )
+    """Upload the file and take the mapping step as it is pre-filled."""
+    return upload_and_map(client, kind, data, name)
 
 
 def test_upload_preview_confirm(client, cast):
@@ -296,11 +294,12 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_at_upload(client, cast):
     assert RegisterImport.objects.count() == 0
 
 
-def test_a_missing_required_column_is_refused(client, cast):
+def test_a_missing_required_column_must_be_chosen_in_the_mapping_step(client, cast):
     client.force_login(cast.staff)
     response = upload(client, "partnerships", csv_file(["titel", "syfte"], [["a", "b"]]))
-    errors = response.context["form"].errors["file"]
-    assert errors[0].startswith("Filen saknar obligatoriska kolumner")
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert "Välj kolumnen som innehåller ”Parter”: importen behöver den." in errors
 
 
 def test_template_round_trip(client, cast):
@@ -319,10 +318,7 @@ def test_template_round_trip(client, cast):
     sheet.append(["802479-1454", "Gatans röst", "stiftelse"])
     output = io.BytesIO()
     book.save(output)
-    response = client.post(
-        reverse("register_import", args=["organisations"]),
-        {"file": SimpleUploadedFile("ifylld.xlsx", output.getvalue())},
-    )
+    response = upload(client, "organisations", output.getvalue(), "ifylld.xlsx")
     page = client.get(response["Location"])
     assert problems(page.context["plan"]) == []
     assert [i.name for i in page.context["plan"].create] == [
