@@ -21,7 +21,7 @@ from grants import giro
 from grants.models import SIGNED_AMOUNT, Grant, GrantScheme, Payment, PaymentAccount
 from municipality import register_import, tabular
 from municipality.models import Body
-from municipality.register_import import Item, Rows, every, folded, integer_of, shown
+from municipality.register_import import Item, Rows, every, folded, integer_of, shown, written
 from partners import orgnr
 from partners.models import Organisation
 
@@ -252,6 +252,7 @@ class GrantPlanner(Rows):
         self.decisions = choices(DECISIONS, Grant.Decision)
         self.deciders = choices(DECIDERS, Grant.DecidedBy)
         self.labels = {f.name: f.verbose_name for f in Grant._meta.fields}
+        self.payment_labels = {f.name: f.verbose_name for f in Payment._meta.fields}
         self.seen = {}  # grant key -> (row number, the row's grant values)
 
     def plan(self, progress):
@@ -267,7 +268,13 @@ class GrantPlanner(Rows):
             what = _("Grant")
             if state == "new":
                 new.append(grant)
-                create.append(Item(row.number, what, name))
+                values = written(
+                    grant,
+                    ("year", *GRANT_FIELDS),
+                    self.labels,
+                    {key: self.display(key) for key in ("decision", "decided_by")},
+                )
+                create.append(Item(row.number, what, name, values=values))
             elif state == "changed":
                 changed[grant.pk] = grant
                 update.append(Item(row.number, what, name, changes))
@@ -277,7 +284,15 @@ class GrantPlanner(Rows):
                 payment_name = f"{payment.paid_on.isoformat()} {payment.amount} kr – {name}"
                 if payment.pk is None:
                     new_payments.append(payment)
-                    create.append(Item(row.number, _("Payment"), payment_name))
+                    values = [
+                        (str(self.payment_labels["paid_on"]), shown(payment.paid_on)),
+                        (str(self.payment_labels["amount"]), f"{payment.amount} kr"),
+                        (
+                            str(self.payment_labels["account_number"]),
+                            f"{payment.get_account_kind_display()} {payment.account_number}",
+                        ),
+                    ]
+                    create.append(Item(row.number, _("Payment"), payment_name, values=values))
                 else:
                     unchanged.append(Item(row.number, _("Payment"), payment_name))
 
@@ -556,6 +571,9 @@ class GrantPlanner(Rows):
             self.problem(row, "decision_date", _("Give the date of the decision."))
             return None, None
         return grant, state
+
+    def display(self, name):
+        return lambda value: dict(Grant._meta.get_field(name).flatchoices)[value]
 
     def shown(self, name, value):
         if name in ("decision", "decided_by") and value:

@@ -83,12 +83,21 @@ def kind_named(name):
 @dataclass
 class Item:
     """One record the plan creates, updates or leaves: from which row, of what kind, its
-    name, and (for an update) what changes as (label, old, new)."""
+    name, (for an update) what changes as (label, old, new), and (for a create) the
+    values written as (label, value)."""
 
     row: int
     what: str
     name: str
     changes: list = field(default_factory=list)
+    values: list = field(default_factory=list)
+
+    def shown_changes(self):
+        """The changes as (label, old, new, only the case differs)."""
+        return [
+            (label, old, new, old != new and str(old).casefold() == str(new).casefold())
+            for label, old, new in self.changes
+        ]
 
 
 @dataclass
@@ -110,7 +119,7 @@ class Plan:
     def fingerprint(self):
         """What the plan would write; the confirmation must match it."""
         parts = [
-            (label, item.row, item.what, item.name, item.changes)
+            (label, item.row, item.what, item.name, item.changes, item.values)
             for label, items in (("create", self.create), ("update", self.update))
             for item in items
         ]
@@ -195,7 +204,11 @@ class Rows:
         return key in self.table.headers
 
     def problem(self, row, key, message):
-        self.problems.append(tabular.Problem(row.number, self.header(key), str(message)))
+        self.problems.append(
+            tabular.Problem(
+                row.number, self.header(key), str(message), tabular.quoted(row.values.get(key))
+            )
+        )
 
     def bad(self, row, before):
         """Problems were found in the row since `before` problems were counted."""
@@ -274,6 +287,20 @@ def shown(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+def written(obj, names, labels, display=None):
+    """(label, value) of the fields of `obj` that hold something, for a create's preview;
+    `display` ({field: function}) shows a value as people read it."""
+    found = []
+    for name in names:
+        value = getattr(obj, name)
+        if value in (None, ""):
+            continue
+        if display and name in display:
+            value = display[name](value)
+        found.append((str(labels.get(name, name)), shown(value)))
+    return found
 
 
 def assign(obj, values):

@@ -102,6 +102,7 @@ class Problem:
     row: int
     column: str
     message: str
+    value: str = ""  # the cell as written, shortened, for the message to quote
 
 
 @dataclass
@@ -156,6 +157,12 @@ def text(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def quoted(value, limit=60):
+    """A cell as a problem quotes it: one line, shortened."""
+    written = " ".join(text(value).split())
+    return written if len(written) <= limit else written[: limit - 1] + "…"
 
 
 def read(

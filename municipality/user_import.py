@@ -282,7 +282,11 @@ class Planner:
         return next(column.header for column in columns() if column.key == key)
 
     def problem(self, row, key, message):
-        self.problems.append(tabular.Problem(row.number, self.header(key), str(message)))
+        self.problems.append(
+            tabular.Problem(
+                row.number, self.header(key), str(message), tabular.quoted(row.values.get(key))
+            )
+        )
 
     def plan(self):
         create, unchanged = [], []

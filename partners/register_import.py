@@ -26,7 +26,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from municipality import bulk_writes, register_import, tabular
 from municipality.access import scope_for
 from municipality.models import Body
-from municipality.register_import import Item, Rows, assign, differences, every, folded
+from municipality.register_import import (
+    Item,
+    Rows,
+    assign,
+    differences,
+    every,
+    folded,
+    written,
+)
 from partners import orgnr
 from partners.models import PROTECTED_LABEL, ContactPerson, Organisation, Partnership
 
@@ -211,7 +219,13 @@ class OrganisationPlanner(Rows):
             what = _("Organisation")
             if is_new:
                 new.append(organisation)
-                create.append(Item(row.number, what, organisation.name))
+                values = written(
+                    organisation,
+                    ("org_number", *ORGANISATION_FIELDS),
+                    self.labels,
+                    {"legal_form": lambda value: Organisation.LegalForm(value).label},
+                )
+                create.append(Item(row.number, what, organisation.name, values=values))
             elif changes:
                 changed[organisation.pk] = organisation
                 update.append(Item(row.number, what, organisation.name, changes))
@@ -227,7 +241,8 @@ class OrganisationPlanner(Rows):
                     contact_changes = [(label, mask, mask) for label, _o, _n in contact_changes]
                 if contact_new:
                     new_contacts.append((organisation, person))
-                    create.append(Item(row.number, what, name))
+                    values = written(person, CONTACT_FIELDS.values(), self.contact_labels)
+                    create.append(Item(row.number, what, name, values=values))
                 elif contact_changes:
                     changed_contacts.append(person)
                     update.append(Item(row.number, what, name, contact_changes))
@@ -586,7 +601,9 @@ class PartnershipPlanner(Rows):
             agreement, parties, is_new, changes = found
             what = _("IOP agreement")
             if is_new:
-                create.append(Item(row.number, what, agreement.title))
+                create.append(
+                    Item(row.number, what, agreement.title, values=self.values(agreement, parties))
+                )
             elif changes:
                 update.append(Item(row.number, what, agreement.title, changes))
             else:
@@ -605,6 +622,22 @@ class PartnershipPlanner(Rows):
                     agreement.parties.set(parties)
 
         return super().plan(create, update, unchanged, write)
+
+    def values(self, agreement, parties):
+        """What a new agreement's preview shows: every field given, bodies and parties
+        by name."""
+        found = written(agreement, ("title", "case_number"), self.labels)
+        found += [
+            (str(self.labels["decided_by_id"]), agreement.decided_by.name),
+            (str(self.labels["run_by_id"]), agreement.run_by.name),
+            (str(self.labels["parties"]), ", ".join(sorted(p.name for p in parties))),
+        ]
+        return found + written(
+            agreement,
+            ("purpose", "activities", "start_date", "end_date", "yearly_compensation",
+             "notice_period_months"),
+            self.labels,
+        )  # fmt: skip
 
     def body(self, row, key, kind):
         name = self.required(row, key)

@@ -97,3 +97,47 @@ def _file(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_the_preview_shows_what_a_new_record_gets_and_case_only_changes(client, cast):
+    from tests.import_steps import upload_and_map
+
+    client.force_login(cast.staff)
+    header = ["Föreningsnamn", "Org.nr", "Kontaktperson", "E-post", "Telefon", "Ort"]
+    rows = [
+        ["Föreningen Ängsö", "802479-1454", "Åsa Öberg", "asa@angso.example", "070-1", "Malmö"],
+        [cast.org.name.upper(), cast.org.org_number, "", "", "", ""],
+    ]
+    response = upload_and_map(client, "organisations", forvaltning_csv(header, rows))
+    page = client.get(response["Location"])
+    created = {item.name: item.values for item in page.context["plan"].create}
+    assert created["Föreningen Ängsö"] == [
+        ("organisationsnummer", "802479-1454"),
+        ("namn", "Föreningen Ängsö"),
+        ("associationsform", "ideell förening"),
+        ("ort", "Malmö"),
+    ]
+    assert created["Åsa Öberg (Föreningen Ängsö)"] == [
+        ("namn", "Åsa Öberg"),
+        ("e-post", "asa@angso.example"),
+        ("telefon", "070-1"),
+    ]
+    text = page.content.decode()
+    assert "E-post:</span> asa@angso.example" in text
+    assert f"Namn:</span> {cast.org.name} → {cast.org.name.upper()}" in text
+    assert "endast versaler/gemener" in text
+
+
+def test_every_problem_quotes_the_bad_value(client, cast):
+    from tests.import_steps import upload_and_map
+
+    client.force_login(cast.staff)
+    header = ["Föreningsnamn", "Org.nr", "Kontaktperson", "E-post"]
+    rows = [["Föreningen Ängsö", "802479-1455", "", ""], ["Två", "", "Eva", "inte-en-adress"]]
+    response = upload_and_map(client, "organisations", forvaltning_csv(header, rows))
+    page = client.get(response["Location"])
+    assert [(p.row, p.column, p.value) for p in page.context["plan"].problems] == [
+        (5, "Org.nr", "802479-1455"),
+        (6, "E-post", "inte-en-adress"),
+    ]
+    assert "<td>”inte-en-adress”</td>" in page.content.decode()
