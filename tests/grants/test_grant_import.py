@@ -13,6 +13,7 @@ from grants.models import Grant, Payment
 from municipality import register_import
 from municipality.history import entries
 from tests.import_steps import upload_and_map
+from tests.spreadsheets import forvaltning_csv, forvaltning_workbook
 from tests.test_access_post import changed_tables, snapshot
 
 HEADER = ["organisationsnummer", "bidragsform", "år", "syfte", "sökt belopp", "beviljat belopp",
@@ -249,3 +250,28 @@ def test_template_round_trip(client, cast, book):
     client.post(response["Location"], {"digest": record.digest, "plan": plan.fingerprint()})
     grant = Grant.objects.get(year=2023, organisation=cast.org)
     assert (grant.decision, grant.granted_amount) == ("granted", 20_000)
+
+
+@pytest.mark.parametrize("build", [forvaltning_workbook, forvaltning_csv])
+def test_a_forvaltnings_list_without_syfte_sökt_or_år_imports(cast, book, build):
+    """The year from "Bidrag 2023", the amount applied for the amount granted, the
+    purpose the scheme's name; "Utbet. datum" is the payment's date."""
+    header = ["Föreningsnamn", "Org.nr", "Bidragsform", "Bidrag 2023", "Beslutsdatum",
+              "Utbet. datum", "Utbetalt belopp", "Konto", "Anteckning"]  # fmt: skip
+    rows = [[cast.org.name, cast.org.org_number, "Verksamhetsbidrag", "12 000", "2023-02-01",
+             "2023-03-01", "12 000", "BG 505-0109", "Första året"]]  # fmt: skip
+    data = build(header, rows, total_of="Bidrag 2023")
+    result = register_import.run(GRANTS, data, user=cast.staff, file_name="lista")
+    assert result.notes == ["Rad 6 ser ut som en summarad och hoppas över."]
+    grant = Grant.objects.get(organisation=cast.org, year=2023)
+    assert (grant.purpose, grant.applied_amount, grant.granted_amount, grant.decision) == (
+        "Verksamhetsbidrag",
+        12_000,
+        12_000,
+        "granted",
+    )
+    assert list(grant.payments.values_list("paid_on", "amount")) == [
+        (datetime.date(2023, 3, 1), 12_000)
+    ]
+    again = register_import.plan(GRANTS, data, user=cast.staff)
+    assert (again.create, again.update) == ([], [])
