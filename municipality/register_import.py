@@ -21,6 +21,7 @@ remembered for the municipality's next file of the kind (`ImportMapping`).
 
 import datetime
 import hashlib
+import io
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ from municipality import personal_data, tabular
 from municipality.access import scope_for
 from municipality.inputs import refuse_line_breaks
 from municipality.models import ImportMapping, RegisterImport
+from municipality.spreadsheet import Book
+from municipality.spreadsheet import Column as SheetColumn
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a grant file of 50,000 rows, with room to spare
 MAX_ROWS = 50_000
@@ -111,6 +114,8 @@ class Plan:
     # Writes what the plan says: write(user=…, reason=…); None when there are problems.
     write: object = None
     notes: list = field(default_factory=list)  # rows skipped (sum rows), in Swedish
+    refused: list = field(default_factory=list)  # rows left out of a partial import
+    refused_problems: list = field(default_factory=list)  # and why
 
     @property
     def may_import(self):
@@ -127,10 +132,11 @@ class Plan:
 
     def counts(self):
         return {
-            "rows": self.rows,
+            "rows": self.rows + len(self.refused),
             "created": len(self.create),
             "updated": len(self.update),
             "unchanged": len(self.unchanged),
+            "refused": len(self.refused),
         }
 
 
@@ -149,13 +155,69 @@ def read(kind, data, mapping=None):
     )
 
 
-def plan(kind, data, *, user, mapping=None, progress=None):
+def plan(kind, data, *, user, mapping=None, progress=None, without=frozenset()):
     """The plan for the file's bytes, or tabular.FileError. `progress(done, total)` is
-    called now and then while the rows are checked."""
+    called now and then while the rows are checked. The rows numbered in `without` are
+    left out, as if the file had not had them."""
     table = read(kind, data, mapping)
+    if without:
+        table.rows = [row for row in table.rows if row.number not in without]
+        table.problems = [problem for problem in table.problems if problem.row not in without]
     result = kind.planner(table, user, progress)
     result.problems.sort(key=lambda problem: problem.row)
+    result.refused = sorted(without)
     return result
+
+
+PARTIAL_ROUNDS = 5
+
+
+def partial(kind, data, *, user, mapping=None, problems=None):
+    """The plan of the file's good rows: every row with a problem left out, and then any
+    row that leaning on a left-out row has a problem of its own (a grant's later payment
+    row, say), until none has. None if even that plan has problems (it never should).
+    `problems` are those of the whole file's plan, when already known."""
+    if problems is None:
+        problems = plan(kind, data, user=user, mapping=mapping).problems
+    problems = list(problems)
+    refused = {problem.row for problem in problems}
+    for _round in range(PARTIAL_ROUNDS):
+        result = plan(kind, data, user=user, mapping=mapping, without=frozenset(refused))
+        if not result.problems:
+            result.refused_problems = sorted(problems, key=lambda problem: problem.row)
+            return result
+        problems += result.problems
+        refused |= {problem.row for problem in result.problems}
+    return None
+
+
+def refused_workbook(kind, data, *, problems, mapping=None):
+    """The refused rows as an .xlsx to correct and import again: the file's own columns
+    under its own headers, and a column "Varför" with each row's problems."""
+    table = read(kind, data, mapping)
+    reasons = {}
+    for problem in problems:
+        quoted = f" (”{problem.value}”)" if problem.value else ""
+        reasons.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}{quoted}")
+    width = max([len(table.header_cells), *(len(row.cells) for row in table.rows)])
+    headers = [tabular.text(value) for value in table.header_cells]
+    headers += [""] * (width - len(headers))
+    rows = [
+        [tabular.text(value) for value in row.cells]
+        + [""] * (width - len(row.cells))
+        + ["; ".join(reasons[row.number])]
+        for row in table.rows
+        if row.number in reasons
+    ]
+    book = Book()
+    book.table(
+        _("Refused rows"),
+        [SheetColumn(header) for header in headers] + [SheetColumn(_("Why"))],
+        rows,
+    )
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
 
 
 def reason_for(file_name):
@@ -165,10 +227,26 @@ def reason_for(file_name):
 
 
 @transaction.atomic
-def run(kind, data, *, user, file_name, mapping=None, fingerprint=None, progress=None):
+def run(
+    kind,
+    data,
+    *,
+    user,
+    file_name,
+    mapping=None,
+    fingerprint=None,
+    progress=None,
+    good_rows_only=False,
+):
     """Plan the file and, if it has no problems (Refused otherwise) and its plan is the one
-    with `fingerprint` when given (Changed otherwise), write it: all rows or none."""
-    result = plan(kind, data, user=user, mapping=mapping, progress=progress)
+    with `fingerprint` when given (Changed otherwise), write it: all rows or none. With
+    `good_rows_only`, the rows with problems are left out and the others written."""
+    if good_rows_only:
+        result = partial(kind, data, user=user, mapping=mapping)
+        if result is None:
+            raise Changed
+    else:
+        result = plan(kind, data, user=user, mapping=mapping, progress=progress)
     if result.problems:
         raise Refused(result)
     if fingerprint is not None and (not result.may_import or result.fingerprint() != fingerprint):
@@ -411,9 +489,11 @@ def choose(record, *, kind, user, header_row, columns, chosen):
 
 
 @transaction.atomic
-def confirm(record, *, user, digest, fingerprint):
+def confirm(record, *, user, digest, fingerprint, good_rows_only=False):
     """Import the kept file if it is the one previewed (`digest`) and its plan is the one
-    shown (`fingerprint`); then the bytes are let go and what was done remembered."""
+    shown (`fingerprint`); then the bytes are let go and what was done remembered. After
+    a partial import (`good_rows_only`), the refused rows' workbook is kept instead, to be
+    downloaded and corrected, and removed with the uploads after a day."""
     locked = RegisterImport.objects.select_for_update().get(pk=record.pk)
     if locked.imported_at is not None or not locked.is_intact or digest != locked.digest:
         raise Changed
@@ -426,11 +506,17 @@ def confirm(record, *, user, digest, fingerprint):
             file_name=locked.file_name,
             mapping=locked.mapping,
             fingerprint=fingerprint,
+            good_rows_only=good_rows_only,
         )
     except Refused:
         raise Changed from None
+    refused = b""
+    if result.refused:
+        refused = refused_workbook(
+            kind, bytes(locked.data), problems=result.refused_problems, mapping=locked.mapping
+        )
     locked.imported_at = timezone.now()
-    locked.data = b""
+    locked.data = refused
     locked.counts = result.counts()
     locked.save()
     return locked
@@ -440,8 +526,12 @@ def confirm(record, *, user, digest, fingerprint):
     "register_files", gettext_lazy("Uploaded register files never imported")
 )
 def pending_files(today):
-    """An uploaded file may hold contact persons; one not imported within a day goes."""
-    old = RegisterImport.objects.filter(
-        imported_at__isnull=True, made_at__date__lt=today - datetime.timedelta(days=1)
-    )
-    return old.delete()[0]
+    """An uploaded file may hold contact persons; one not imported within a day goes,
+    and so does the workbook of refused rows a partial import kept."""
+    day_before = today - datetime.timedelta(days=1)
+    old = RegisterImport.objects.filter(imported_at__isnull=True, made_at__date__lt=day_before)
+    removed = old.delete()[0]
+    kept = RegisterImport.objects.filter(
+        imported_at__date__lt=day_before, counts__refused__gt=0
+    ).exclude(digest="")
+    return removed + kept.update(data=b"", digest="")

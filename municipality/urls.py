@@ -24,6 +24,11 @@ urlpatterns = [
         name="register_import_template",
     ),
     path(
+        "import/<slug:kind>/<int:pk>/avvisade-rader.xlsx",
+        views.register_import_refused,
+        name="register_import_refused",
+    ),
+    path(
         "import/<slug:kind>/<int:pk>/kolumner/",
         views.register_import_columns,
         name="register_import_columns",

@@ -424,6 +424,7 @@ def register_import_preview(request, kind, pk):
                 user=request.user,
                 digest=request.POST.get("digest", ""),
                 fingerprint=request.POST.get("plan", ""),
+                good_rows_only=request.POST.get("rows") == "good",
             )
         except (register_import.Changed, IntegrityError):
             messages.error(
@@ -435,6 +436,17 @@ def register_import_preview(request, kind, pk):
             )
         return redirect("register_import_preview", kind=kind.name, pk=record.pk)
     shown = register_import.SHOWN
+    good_rows = (
+        register_import.partial(
+            kind,
+            bytes(record.data),
+            user=request.user,
+            mapping=record.mapping,
+            problems=plan.problems,
+        )
+        if plan.problems
+        else None
+    )
     return render(
         request,
         "municipality/register_import_preview.html",
@@ -442,6 +454,7 @@ def register_import_preview(request, kind, pk):
             "kind": kind,
             "record": record,
             "plan": plan,
+            "good_rows": good_rows if good_rows and good_rows.may_import else None,
             "shown": shown,
             "create": plan.create[:shown],
             "update": plan.update[:shown],
@@ -449,6 +462,31 @@ def register_import_preview(request, kind, pk):
             "problems": plan.problems[: shown * 5],
         },
     )
+
+
+def register_import_refused(request, kind, pk):
+    """The rows a file's import refuses (or refused), with why, as an .xlsx to correct."""
+    kind = import_kind(request, kind)
+    record = get_object_or_404(RegisterImport, pk=pk, kind=kind.name, made_by=request.user)
+    if record.imported_at is not None:
+        if not record.counts.get("refused") or not record.digest:
+            raise Http404
+        data = bytes(record.data)
+    else:
+        if record.mapping is None or not record.is_intact:
+            raise Http404
+        try:
+            plan = register_import.plan(
+                kind, bytes(record.data), user=request.user, mapping=record.mapping
+            )
+        except tabular.FileError:
+            raise Http404 from None
+        data = register_import.refused_workbook(
+            kind, bytes(record.data), problems=plan.problems, mapping=record.mapping
+        )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="avvisade-rader.xlsx"'
+    return response
 
 
 def register_import_template(request, kind):

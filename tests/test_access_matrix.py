@@ -198,6 +198,10 @@ EXPECTED = {
     # seen by whoever made it.
     "register_import": (lambda c: {"kind": "organisations"}, staff_only()),
     "register_import_template": (lambda c: {"kind": "organisations"}, staff_only()),
+    "register_import_refused": (
+        lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
+        {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},
+    ),
     "register_import_columns": (
         lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
         {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},

@@ -275,3 +275,22 @@ def test_a_forvaltnings_list_without_syfte_sökt_or_år_imports(cast, book, buil
     ]
     again = register_import.plan(GRANTS, data, user=cast.staff)
     assert (again.create, again.update) == ([], [])
+
+
+def test_a_grants_later_payment_row_is_left_out_with_its_grant_row(cast, book):
+    """A grant paid in two rows whose first row is wrong: both are refused, and nothing
+    of the grant is written."""
+    header = ["organisationsnummer", "bidragsform", "år", "syfte", "sökt belopp",
+              "beviljat belopp", "beslutsdatum", "utbetalningsdatum", "utbetalt belopp",
+              "konto"]  # fmt: skip
+    first = ["802002-3431", "Verksamhetsbidrag", "2023", "Läxhjälp.", "10000", "10000",
+             "2023-02-30", "2023-03-01", "5000", "BG 505-0109"]  # fmt: skip
+    second = [*first[:6], "2023-02-30", "2023-06-01", "5000", "BG 505-0109"]
+    other = ["802002-3431", "Verksamhetsbidrag", "2022", "Läxhjälp.", "9000", "9000",
+             "2022-02-01", "", "", ""]  # fmt: skip
+    data = forvaltning_workbook(header, [first, second, other])
+    result = register_import.run(GRANTS, data, user=cast.staff, file_name="x", good_rows_only=True)
+    assert result.refused == [5, 6]
+    assert list(Grant.objects.filter(organisation=cast.org, year__in=[2022, 2023]).values_list(
+        "year", flat=True)) == [2022]  # fmt: skip
+    assert not Payment.objects.filter(grant__year=2023, grant__organisation=cast.org).exists()

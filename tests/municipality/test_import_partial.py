@@ -1,0 +1,100 @@
+"""A partial import on request: the rows without problems are imported, the refused
+ones downloaded as an .xlsx with a column "Varför", corrected and imported again."""
+
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from municipality.models import RegisterImport
+from partners.models import ContactPerson, Organisation
+from tests.import_steps import upload_and_map
+from tests.spreadsheets import forvaltning_workbook
+from tests.test_access_post import changed_tables, snapshot
+
+HEADER = ["Föreningsnamn", "Org.nr", "Kontaktperson", "E-post", "Ort"]
+ROWS = [
+    ["Föreningen Ängsö", "802479-1454", "Åsa Öberg", "asa@angso.example", "Malmö"],
+    ["Fel nummer", "802479-1455", "", "", "Lund"],
+    ["Brukarföreningen Väst", "802500-1234", "Örjan Ek", "inte-en-adress", "Malmö"],
+    ["Föreningen Norr", "802500-4568", "", "", ""],
+]
+
+
+def preview(client, data):
+    response = upload_and_map(client, "organisations", data, name="lista.xlsx")
+    return response["Location"], client.get(response["Location"])
+
+
+def test_the_good_rows_are_imported_and_the_refused_downloaded_with_why(client, cast):
+    client.force_login(cast.staff)
+    url, page = preview(client, forvaltning_workbook(HEADER, ROWS))
+    good = page.context["good_rows"]
+    assert good.refused == [6, 7]
+    assert "Importera de godkända raderna" in page.content.decode()
+    # The whole file is not imported: it has problems.
+    record = page.context["record"]
+    before = snapshot()
+    client.post(url, {"digest": record.digest, "plan": page.context["plan"].fingerprint()})
+    assert changed_tables(before, snapshot()) == []
+    response = client.post(
+        url, {"digest": record.digest, "plan": good.fingerprint(), "rows": "good"}
+    )
+    assert response.status_code == 302
+    imported = Organisation.objects.filter(org_number__in=["802479-1454", "802500-4568"])
+    assert set(imported.values_list("name", flat=True)) == {"Föreningen Ängsö", "Föreningen Norr"}
+    assert not Organisation.objects.filter(
+        name__in=["Fel nummer", "Brukarföreningen Väst"]
+    ).exists()
+    done = client.get(url).content.decode()
+    assert "2 rader med problem lämnades utanför." in done
+    download = client.get(reverse("register_import_refused", args=["organisations", record.pk]))
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == [*HEADER, "Varför"]
+    assert [row[:5] for row in rows[1:]] == [
+        ["Fel nummer", "802479-1455", None, None, "Lund"],
+        ["Brukarföreningen Väst", "802500-1234", "Örjan Ek", "inte-en-adress", "Malmö"],
+    ]
+    assert "Org.nr:" in rows[1][5] and "(”802479-1455”)" in rows[1][5]
+    assert "E-post:" in rows[2][5] and "inte-en-adress" in rows[2][5]
+
+    # Corrected and imported again: what was imported is not doubled.
+    sheet.cell(2, 2).value = "802511-2221"
+    sheet.cell(3, 4).value = "orjan@vast.example"
+    sheet.cell(1, 1).value = "Föreningsnamn"
+    output = io.BytesIO()
+    sheet.parent.save(output)
+    url, page = preview(client, output.getvalue())
+    plan = page.context["plan"]
+    assert plan.problems == []
+    assert [(item.row, item.name) for item in plan.create] == [
+        (2, "Fel nummer"),
+        (3, "Brukarföreningen Väst"),
+        (3, "Örjan Ek (Brukarföreningen Väst)"),
+    ]
+    record = page.context["record"]
+    client.post(url, {"digest": record.digest, "plan": plan.fingerprint()})
+    assert Organisation.objects.filter(org_number="802479-1454").count() == 1
+    assert ContactPerson.objects.filter(name="Åsa Öberg").count() == 1
+    assert ContactPerson.objects.get(name="Örjan Ek").email == "orjan@vast.example"
+
+
+def test_the_refused_file_writes_formulas_as_text(client, cast):
+    client.force_login(cast.staff)
+    rows = [["=1+1", "802479-1455", "", "", ""], ["Föreningen Ängsö", "802479-1454", "", "", ""]]
+    _url, page = preview(client, forvaltning_workbook(HEADER, rows))
+    record = page.context["record"]
+    download = client.get(reverse("register_import_refused", args=["organisations", record.pk]))
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    cell = sheet.cell(2, 1)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_someone_elses_refused_rows_are_not_found(client, cast):
+    client.force_login(cast.staff)
+    preview(client, forvaltning_workbook(HEADER, ROWS))
+    record = RegisterImport.objects.get()
+    client.force_login(cast.other_staff)
+    url = reverse("register_import_refused", args=["organisations", record.pk])
+    assert client.get(url).status_code == 404
