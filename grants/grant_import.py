@@ -274,10 +274,10 @@ class GrantPlanner(Rows):
                     self.labels,
                     {key: self.display(key) for key in ("decision", "decided_by")},
                 )
-                create.append(Item(row.number, what, name, values=values))
+                create.append(Item(row.number, what, name, values=values, link=grant))
             elif state == "changed":
                 changed[grant.pk] = grant
-                update.append(Item(row.number, what, name, changes))
+                update.append(Item(row.number, what, name, changes, link=grant))
             elif state == "unchanged":
                 unchanged.append(Item(row.number, what, name))
             if payment is not None:
@@ -292,7 +292,9 @@ class GrantPlanner(Rows):
                             f"{payment.get_account_kind_display()} {payment.account_number}",
                         ),
                     ]
-                    create.append(Item(row.number, _("Payment"), payment_name, values=values))
+                    create.append(
+                        Item(row.number, _("Payment"), payment_name, values=values, link=grant)
+                    )
                 else:
                     unchanged.append(Item(row.number, _("Payment"), payment_name))
 

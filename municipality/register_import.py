@@ -25,6 +25,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -94,6 +95,8 @@ class Item:
     name: str
     changes: list = field(default_factory=list)
     values: list = field(default_factory=list)
+    # The record whose page shows it once written (a contact person's organisation).
+    link: object = field(default=None, repr=False, compare=False)
 
     def shown_changes(self):
         """The changes as (label, old, new, only the case differs)."""
@@ -515,11 +518,44 @@ def confirm(record, *, user, digest, fingerprint, good_rows_only=False):
         refused = refused_workbook(
             kind, bytes(locked.data), problems=result.refused_problems, mapping=locked.mapping
         )
+    locked.done = written_links(result)
     locked.imported_at = timezone.now()
     locked.data = refused
     locked.counts = result.counts()
     locked.save()
     return locked
+
+
+LINKS = 50  # records of each part (created, updated) linked after an import
+
+
+def written_links(result):
+    """[model label, pk, state, what, name] of the first records created and updated,
+    for the links of the page after the import."""
+    return [
+        [item.link._meta.label_lower, item.link.pk, state, str(item.what), item.name]
+        for state, items in (("created", result.create), ("updated", result.update))
+        for item in [item for item in items if item.link is not None][:LINKS]
+        if item.link.pk is not None
+    ]
+
+
+def links(record, user):
+    """The records an import wrote that the user may open: (state, what, name, url),
+    in the order they were written."""
+    visible = {}
+    for label, pk, _state, _what, _name in record.done:
+        visible.setdefault(label, set()).add(pk)
+    for label, pks in visible.items():
+        model = apps.get_model(label)
+        visible[label] = set(
+            model.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+        )
+    return [
+        (state, what, name, apps.get_model(label)(pk=pk).get_absolute_url())
+        for label, pk, state, what, name in record.done
+        if pk in visible[label]
+    ]
 
 
 @personal_data.retention_step(

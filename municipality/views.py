@@ -397,8 +397,16 @@ def register_import_preview(request, kind, pk):
     kind = import_kind(request, kind)
     record = get_object_or_404(RegisterImport, pk=pk, kind=kind.name, made_by=request.user)
     if record.imported_at is not None:
+        written = register_import.links(record, request.user)
         return render(
-            request, "municipality/register_import_done.html", {"kind": kind, "record": record}
+            request,
+            "municipality/register_import_done.html",
+            {
+                "kind": kind,
+                "record": record,
+                "created": [link for link in written if link[0] == "created"],
+                "updated": [link for link in written if link[0] == "updated"],
+            },
         )
     if record.mapping is None:
         return redirect("register_import_columns", kind=kind.name, pk=record.pk)

@@ -225,10 +225,12 @@ class OrganisationPlanner(Rows):
                     self.labels,
                     {"legal_form": lambda value: Organisation.LegalForm(value).label},
                 )
-                create.append(Item(row.number, what, organisation.name, values=values))
+                create.append(
+                    Item(row.number, what, organisation.name, values=values, link=organisation)
+                )
             elif changes:
                 changed[organisation.pk] = organisation
-                update.append(Item(row.number, what, organisation.name, changes))
+                update.append(Item(row.number, what, organisation.name, changes, link=organisation))
             else:
                 unchanged.append(Item(row.number, what, organisation.name))
             if contact is not None:
@@ -242,10 +244,10 @@ class OrganisationPlanner(Rows):
                 if contact_new:
                     new_contacts.append((organisation, person))
                     values = written(person, CONTACT_FIELDS.values(), self.contact_labels)
-                    create.append(Item(row.number, what, name, values=values))
+                    create.append(Item(row.number, what, name, values=values, link=organisation))
                 elif contact_changes:
                     changed_contacts.append(person)
-                    update.append(Item(row.number, what, name, contact_changes))
+                    update.append(Item(row.number, what, name, contact_changes, link=organisation))
                 else:
                     unchanged.append(Item(row.number, what, name))
 
@@ -605,7 +607,7 @@ class PartnershipPlanner(Rows):
                     Item(row.number, what, agreement.title, values=self.values(agreement, parties))
                 )
             elif changes:
-                update.append(Item(row.number, what, agreement.title, changes))
+                update.append(Item(row.number, what, agreement.title, changes, link=agreement))
             else:
                 unchanged.append(Item(row.number, what, agreement.title))
                 continue

@@ -98,3 +98,44 @@ def test_someone_elses_refused_rows_are_not_found(client, cast):
     client.force_login(cast.other_staff)
     url = reverse("register_import_refused", args=["organisations", record.pk])
     assert client.get(url).status_code == 404
+
+
+def test_after_the_import_the_page_links_to_what_was_written_and_may_be_opened(
+    client, cast, settings
+):
+    from municipality import register_import
+
+    settings.LANGUAGE_CODE = "sv"
+    client.force_login(cast.staff)
+    header = ["Föreningsnamn", "Org.nr", "Kontaktperson", "Ort"]
+    rows = [["Föreningen Ängsö", "802479-1454", "Åsa Öberg", "Malmö"],
+            [cast.org.name, cast.org.org_number, "", "Malmö"]]  # fmt: skip
+    url, page = preview(client, forvaltning_workbook(header, rows))
+    record = page.context["record"]
+    client.post(url, {"digest": record.digest, "plan": page.context["plan"].fingerprint()})
+    new = Organisation.objects.get(org_number="802479-1454")
+    done = client.get(url).content.decode()
+    assert f'Organisation: <a href="/organisationer/{new.pk}/">Föreningen Ängsö</a>' in done
+    assert f'<a href="/organisationer/{new.pk}/">Åsa Öberg (Föreningen Ängsö)</a>' in done
+    assert f'<a href="/organisationer/{cast.org.pk}/">{cast.org.name}</a>' in done
+    # Only what the user may open: Kalmar's staff see none of Malmö's organisations.
+    record.refresh_from_db()
+    assert register_import.links(record, cast.kalmar_staff) == []
+    assert len(register_import.links(record, cast.staff)) == 3
+
+
+def test_the_links_are_bounded(cast, monkeypatch):
+    from municipality import register_import
+    from partners.register_import import ORGANISATIONS
+
+    monkeypatch.setattr(register_import, "LINKS", 2)
+    header = ["Namn", "Org.nr"]
+    rows = [["Föreningen Ängsö", "802479-1454"], ["Föreningen Norr", "802500-4568"],
+            ["Föreningen Väst", "802500-1234"]]  # fmt: skip
+    result = register_import.run(
+        ORGANISATIONS, forvaltning_workbook(header, rows), user=cast.staff, file_name="x"
+    )
+    assert [name for _l, _pk, _s, _w, name in register_import.written_links(result)] == [
+        "Föreningen Ängsö",
+        "Föreningen Norr",
+    ]
