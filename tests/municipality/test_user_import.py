@@ -651,3 +651,23 @@ def test_mail_is_sent_only_after_the_commit(client, cast, mailoutbox, monkeypatc
     outside = len(connection.atomic_blocks)  # the test's own transaction
     confirm(client, page)
     assert depth == [outside]
+
+
+def test_a_list_with_title_rows_and_a_total_row_is_read_below_its_titles(client, cast):
+    """The user import reads its file as the register import does: the header row below
+    the title rows, the sum row skipped with a note, the problems quoting the cell."""
+    from tests.spreadsheets import forvaltning_workbook
+
+    client.force_login(cast.admin)
+    rows = [
+        STAFF_ROW,
+        ["Bo", "Ek", "inte-en-adress", "Tjänsteperson", "", ""],
+        ["Totalt", "", "", "", "", ""],
+    ]
+    page, plan = preview(client, forvaltning_workbook(HEADER, rows), name="lista.xlsx")
+    assert [p.row for p in plan.create] == [5]
+    assert [(p.row, p.column, p.value) for p in plan.problems][:1] == [
+        (6, "e-post", "inte-en-adress")
+    ]
+    assert plan.notes == ["Rad 7 ser ut som en summarad och hoppas över."]
+    assert "Rad 7 ser ut som en summarad" in page.content.decode()
