@@ -392,6 +392,8 @@ class UserImport(models.Model):
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     created = models.JSONField(_("created users"), default=list)
     not_invited = models.JSONField(_("invitations not sent"), default=list)
+    # {"row": header row, "columns": {index: key}} as chosen in the mapping step.
+    mapping = models.JSONField(_("columns"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user import")

@@ -14,9 +14,8 @@ the importing user, with the file's name as the reason.
 
 Between the upload and the confirmation the file is kept (`RegisterImport`, checked by
 its SHA-256), so the confirmation imports exactly the previewed bytes. In between, the
-mapping step says which of the file's columns is which field (`survey`, `choose`); the
-preview and the confirmation read the file under that choice, and the choice is
-remembered for the municipality's next file of the kind (`ImportMapping`).
+mapping step (municipality.import_columns) says which of the file's columns is which
+field; the preview and the confirmation read the file under that choice.
 """
 
 import datetime
@@ -32,10 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipality import personal_data, tabular
-from municipality.access import scope_for
+from municipality import import_columns, personal_data, tabular
 from municipality.inputs import refuse_line_breaks
-from municipality.models import ImportMapping, RegisterImport
+from municipality.models import RegisterImport
 from municipality.spreadsheet import Book
 from municipality.spreadsheet import Column as SheetColumn
 
@@ -146,15 +144,12 @@ class Plan:
 def read(kind, data, mapping=None):
     """The file's table under the kind's columns, or tabular.FileError; under `mapping`
     as the mapping step keeps it ({"row": header row, "columns": {index: key}})."""
-    if mapping is None:
-        return tabular.read(data, kind.columns(), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     return tabular.read(
         data,
         kind.columns(),
-        mapping={int(index): key for index, key in mapping["columns"].items()},
-        header_row=mapping["row"],
         max_bytes=MAX_BYTES,
         max_rows=MAX_ROWS,
+        **import_columns.read_under(mapping),
     )
 
 
@@ -439,56 +434,14 @@ def upload(kind, file, *, by):
     )
 
 
-def remembered(kind, user):
-    """{normalised header: field or ""} as the user's municipality chose for the kind."""
-    municipality_id = scope_for(user).municipality_id
-    if municipality_id is None:
-        return {}
-    return dict(
-        ImportMapping.objects.filter(municipality_id=municipality_id, kind=kind.name).values_list(
-            "header", "field"
-        )
-    )
-
-
 def survey(kind, data, user):
     """(header row, the file's columns as tabular.FileColumn), or tabular.FileError."""
-    return tabular.survey(
-        data, kind.columns(), remembered=remembered(kind, user), max_bytes=MAX_BYTES
-    )
+    return import_columns.survey(kind.name, data, kind.columns(), user, max_bytes=MAX_BYTES)
 
 
 def automatic(kind, data, user):
-    """The mapping the headers suggest, as `choose` keeps it (for tests and tools that
-    skip the mapping step)."""
-    header_row, columns = survey(kind, data, user)
-    return {
-        "row": header_row,
-        "columns": {str(column.index): column.guess for column in columns if column.guess},
-    }
-
-
-@transaction.atomic
-def choose(record, *, kind, user, header_row, columns, chosen):
-    """Keep the mapping step's choice ({column index: key or ""}) for the file, and
-    remember it for the municipality's next file of the kind."""
-    record.mapping = {
-        "row": header_row,
-        "columns": {str(index): key for index, key in chosen.items() if key},
-    }
-    record.save(update_fields=["mapping"])
-    municipality_id = scope_for(user).municipality_id
-    if municipality_id is None:
-        return
-    for column in columns:
-        header = tabular.normalised_header(column.header)[:200]
-        if header:
-            ImportMapping.objects.update_or_create(
-                municipality_id=municipality_id,
-                kind=kind.name,
-                header=header,
-                defaults={"field": chosen.get(column.index, "")},
-            )
+    """The mapping the headers suggest (for tests and tools that skip the step)."""
+    return import_columns.automatic(*survey(kind, data, user))
 
 
 @transaction.atomic

@@ -16,6 +16,11 @@ urlpatterns = [
     path("anvandare.xlsx", views.user_workbook, name="user_workbook"),
     path("anvandare/inbjudan/", views.user_import_upload, name="user_import"),
     path("anvandare/inbjudan/mall.xlsx", views.user_import_template, name="user_import_template"),
+    path(
+        "anvandare/inbjudan/<int:pk>/kolumner/",
+        views.user_import_columns,
+        name="user_import_columns",
+    ),
     path("anvandare/inbjudan/<int:pk>/", views.user_import_preview, name="user_import_preview"),
     path("import/<slug:kind>/", views.register_import_upload, name="register_import"),
     path(

@@ -8,7 +8,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from municipality import (
     access,
     exports,
+    import_columns,
     invitations,
     lists,
     personal_data,
@@ -193,11 +194,27 @@ def user_import_upload(request):
         except tabular.FileError as error:
             form.add_error("file", error.message)
         else:
-            return redirect("user_import_preview", pk=record.pk)
+            return redirect("user_import_columns", pk=record.pk)
     return render(
         request,
         "municipality/user_import.html",
         {"form": form, "columns": user_import.columns(), "max_rows": user_import.MAX_ROWS},
+    )
+
+
+def user_import_columns(request, pk):
+    """Step 2: which column of the file is which field, as for the register's imports."""
+    access.require(request.user, "invite_users_in_bulk")
+    record = get_object_or_404(UserImport, pk=pk, made_by=request.user, imported_at__isnull=True)
+    return import_columns_step(
+        request,
+        record,
+        kind_name=user_import.KIND,
+        columns=user_import.columns(),
+        max_bytes=tabular.MAX_BYTES,
+        upload_url=reverse("user_import"),
+        back_label=_("Invite users from a file"),
+        preview_url=reverse("user_import_preview", args=[record.pk]),
     )
 
 
@@ -209,8 +226,10 @@ def user_import_preview(request, pk):
     record = get_object_or_404(UserImport, pk=pk, made_by=request.user)
     if record.imported_at is not None:
         return render(request, "municipality/user_import_done.html", done_context(record))
+    if record.mapping is None:
+        return redirect("user_import_columns", pk=record.pk)
     try:
-        plan = user_import.plan(bytes(record.data)) if record.is_intact else None
+        plan = user_import.plan(bytes(record.data), record.mapping) if record.is_intact else None
     except tabular.FileError:
         plan = None
     if plan is None:
@@ -350,43 +369,63 @@ def register_import_columns(request, kind, pk):
     record = get_object_or_404(
         RegisterImport, pk=pk, kind=kind.name, made_by=request.user, imported_at__isnull=True
     )
+    return import_columns_step(
+        request,
+        record,
+        kind_name=kind.name,
+        columns=kind.columns(),
+        max_bytes=register_import.MAX_BYTES,
+        upload_url=reverse("register_import", args=[kind.name]),
+        back_label=_("Import %(label)s from a file") % {"label": kind.label},
+        preview_url=reverse("register_import_preview", args=[kind.name, record.pk]),
+    )
+
+
+def import_columns_step(
+    request, record, *, kind_name, columns, max_bytes, upload_url, back_label, preview_url
+):
+    """The mapping step of an upload (`record`), for every import alike."""
     try:
-        header_row, columns = (
-            register_import.survey(kind, bytes(record.data), request.user)
+        header_row, found = (
+            import_columns.survey(
+                kind_name, bytes(record.data), columns, request.user, max_bytes=max_bytes
+            )
             if record.is_intact
             else (None, None)
         )
     except tabular.FileError:
-        columns = None
-    if columns is None:
+        found = None
+    if found is None:
         messages.error(
             request, _("The kept file has changed since it was uploaded: upload it again.")
         )
-        return redirect("register_import", kind=kind.name)
-    if record.mapping and record.mapping.get("row") == header_row:
-        initial = {int(index): key for index, key in record.mapping["columns"].items()}
-    else:
-        initial = {column.index: column.guess for column in columns}
+        return redirect(upload_url)
     form = ColumnMappingForm(
         request.POST or None,
-        file_columns=columns,
-        kind_columns=kind.columns(),
-        initial_choice=initial,
+        file_columns=found,
+        kind_columns=columns,
+        initial_choice=import_columns.initial(record, header_row, found),
     )
     if request.method == "POST" and form.is_valid():
-        register_import.choose(
+        import_columns.choose(
             record,
-            kind=kind,
+            kind_name=kind_name,
             user=request.user,
             header_row=header_row,
-            columns=columns,
+            columns=found,
             chosen=form.cleaned_data["chosen"],
         )
-        return redirect("register_import_preview", kind=kind.name, pk=record.pk)
+        return redirect(preview_url)
     return render(
         request,
-        "municipality/register_import_columns.html",
-        {"kind": kind, "record": record, "form": form, "header_row": header_row},
+        "municipality/import_columns.html",
+        {
+            "record": record,
+            "form": form,
+            "header_row": header_row,
+            "upload_url": upload_url,
+            "back_label": back_label,
+        },
     )
 
 

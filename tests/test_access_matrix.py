@@ -125,13 +125,16 @@ def user_list_upload(cast):
     """A list of users to invite, uploaded by the cast's administrator, not yet imported."""
     import hashlib
 
+    from municipality import import_columns, user_import
     from municipality.models import UserImport
 
+    found = import_columns.survey(user_import.KIND, USER_LIST, user_import.columns(), cast.admin)
     return UserImport.objects.create(
         made_by=cast.admin,
         file_name="anvandare.csv",
         digest=hashlib.sha256(USER_LIST).hexdigest(),
         data=USER_LIST,
+        mapping=import_columns.automatic(*found),
     )
 
 
@@ -190,6 +193,10 @@ EXPECTED = {
     "user_workbook": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "user_import": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "user_import_template": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
+    "user_import_columns": (
+        lambda c: {"pk": user_list_upload(c).pk},
+        {**same_for(FORBIDDEN), "admin": PAGE},
+    ),
     "user_import_preview": (
         lambda c: {"pk": user_list_upload(c).pk},
         {**same_for(FORBIDDEN), "admin": PAGE},
