@@ -139,3 +139,28 @@ def test_the_links_are_bounded(cast, monkeypatch):
         "Föreningen Ängsö",
         "Föreningen Norr",
     ]
+
+
+def test_the_refused_rows_kept_after_a_partial_import_go_after_a_day(client, cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from municipality import personal_data
+
+    client.force_login(cast.staff)
+    url, page = preview(client, forvaltning_workbook(HEADER, ROWS))
+    good, record = page.context["good_rows"], page.context["record"]
+    client.post(url, {"digest": record.digest, "plan": good.fingerprint(), "rows": "good"})
+    record.refresh_from_db()
+    assert bytes(record.data)[:2] == b"PK" and record.counts["refused"] == 2
+    today = timezone.localdate()
+    assert personal_data.gallra(today=today)["register_files"] == 0
+    RegisterImport.objects.filter(pk=record.pk).update(
+        imported_at=record.imported_at - datetime.timedelta(days=3)
+    )
+    assert personal_data.gallra(today=today)["register_files"] == 1
+    record.refresh_from_db()
+    assert (bytes(record.data), record.counts["created"]) == (b"", 3)
+    refused_url = reverse("register_import_refused", args=["organisations", record.pk])
+    assert client.get(refused_url).status_code == 404
