@@ -9,6 +9,8 @@ empty cell, or a column the file lacks, leaves the register's value as it is. Se
 municipality.register_import for the preview, the confirmation and all or nothing.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -19,61 +21,84 @@ from grants import giro
 from grants.models import SIGNED_AMOUNT, Grant, GrantScheme, Payment, PaymentAccount
 from municipality import register_import, tabular
 from municipality.models import Body
-from municipality.register_import import Item, Rows, every, folded, integer_of, shown
+from municipality.register_import import Item, Rows, every, folded, integer_of, shown, written
 from partners import orgnr
 from partners.models import Organisation
 
+# An amount whose header carries the year, as "Bidrag 2025" or "Beviljat 2025": the year
+# of the grant when the file has no year column.
+YEAR_IN_HEADER = re.compile(r"\D*((?:19|20)\d\d)\D*")
+
+# One column per field, with the headers people write for it (case, spaces, hyphens and
+# dots forgiven; see municipality.tabular).
 COLUMNS = (
     tabular.Column(
         "org_number",
         "organisationsnummer",
-        ("orgnr", "org nr", "org.nr", "organisationsnr"),
+        ("orgnr", "org nr", "org.nr", "org-nr", "orgnummer", "organisationsnr",
+         "föreningens organisationsnummer"),
         True,
         gettext_lazy("NNNNNN-NNNN of an organisation in the register."),
     ),
     tabular.Column(
         "organisation",
         "organisation",
-        ("namn", "förening", "organisationens namn"),
+        ("namn", "förening", "föreningsnamn", "organisationsnamn", "organisationens namn",
+         "föreningens namn", "sökande", "mottagare"),
         False,
         gettext_lazy("For the reader only: the number decides."),
     ),
     tabular.Column(
         "scheme",
         "bidragsform",
-        ("bidrag", "bidragstyp", "bidragsordning", "scheme"),
+        ("bidrag", "bidragstyp", "bidragsordning", "typ av bidrag", "stödform", "scheme"),
         True,
         gettext_lazy("The scheme's name, as under Grants › Schemes and levels."),
     ),
     tabular.Column(
         "committee",
         "nämnd",
-        ("beslutande nämnd", "bidragsgivande nämnd"),
+        ("beslutande nämnd", "bidragsgivande nämnd", "ansvarig nämnd"),
         False,
         gettext_lazy("Only needed when two nämnder have schemes of the same name."),
     ),
     tabular.Column(
-        "year", "år", ("bidragsår", "verksamhetsår", "year"), True, gettext_lazy("E.g. 2025.")
+        "year",
+        "år",
+        ("bidragsår", "verksamhetsår", "budgetår", "year"),
+        False,
+        gettext_lazy(
+            "E.g. 2025. Without this column, the year in an amount's header (“Bidrag 2025”)."
+        ),
     ),
-    tabular.Column("purpose", "syfte", ("ändamål", "beskrivning"), True, ""),
+    tabular.Column(
+        "purpose",
+        "syfte",
+        ("ändamål", "beskrivning", "användning"),
+        False,
+        gettext_lazy("Empty: the scheme's name for a new grant."),
+    ),
     tabular.Column(
         "applied_amount",
         "sökt belopp",
-        ("sökt", "ansökt belopp", "belopp sökt"),
-        True,
-        gettext_lazy("Whole kronor, e.g. 1 234 567 kr."),
+        ("sökt", "ansökt belopp", "belopp sökt", "ansökt", "sökt bidrag", "ansökt bidrag"),
+        False,
+        gettext_lazy("Whole kronor, e.g. 1 234 567 kr. Empty: the amount granted."),
+        patterns=(r"(sökt|ansökt|söktbelopp|söktbidrag)\d{4}",),
     ),
     tabular.Column(
         "granted_amount",
         "beviljat belopp",
-        ("beviljat", "beviljat bidrag", "belopp beviljat"),
+        ("beviljat", "beviljat bidrag", "belopp beviljat", "beviljad summa", "belopp",
+         "bidragsbelopp", "beslutat belopp"),
         False,
         gettext_lazy("Whole kronor; 0 or empty for a rejected application."),
+        patterns=(r"(bidrag|beviljat|beviljatbidrag|beviljatbelopp|belopp)(19|20)\d\d",),
     ),
     tabular.Column(
         "decision",
         "beslut",
-        ("status", "beslutet"),
+        ("beslutet",),
         False,
         gettext_lazy(
             "Beviljat, delvis beviljat, avslag or ansökt. Empty: follows from the amounts."
@@ -89,7 +114,7 @@ COLUMNS = (
     tabular.Column(
         "decision_date",
         "beslutsdatum",
-        ("beslutad", "datum för beslut"),
+        ("beslutad", "datum för beslut", "beslutsdag", "beslutad den"),
         False,
         gettext_lazy("2026-02-27 or 27/2/2026; needed for a decided application."),
     ),
@@ -100,35 +125,38 @@ COLUMNS = (
         False,
         gettext_lazy("§ in the minutes, or the delegation decision's number; part of the match."),
     ),
-    tabular.Column("case_number", "diarienummer", ("dnr", "diarienr"), False, ""),
+    tabular.Column(
+        "case_number", "diarienummer", ("dnr", "diarienr", "ärendenummer"), False, ""
+    ),
     tabular.Column(
         "decision_maker", "beslutsfattare", ("beslutande",), False, gettext_lazy("Name, title.")
     ),
     tabular.Column(
         "paid_on",
         "utbetalningsdatum",
-        ("utbetald", "utbetalt den", "betaldatum"),
+        ("utbet. datum", "utbet datum", "utbetald", "utbetalt den", "utbetalningsdag",
+         "datum för utbetalning", "betaldatum"),
         False,
         gettext_lazy("A payment of the grant: its date …"),
     ),
     tabular.Column(
         "paid_amount",
         "utbetalt belopp",
-        ("utbetalt", "utbetalning", "betalt belopp"),
+        ("utbetalning", "betalt belopp", "belopp utbetalt", "utbet. belopp", "utbetalt kr"),
         False,
         gettext_lazy("… and its amount."),
     ),
     tabular.Column(
         "account",
         "konto",
-        ("bankgiro", "plusgiro", "utbetalt till", "bankgiro/plusgiro"),
+        ("bankgiro", "plusgiro", "utbetalt till", "bankgiro/plusgiro", "bg/pg", "kontonummer"),
         False,
         gettext_lazy(
             "Where it was paid, e.g. “BG 505-0109” or “PG 90 20 01-7”. Empty: the "
             "organisation's confirmed account."
         ),
     ),
-)
+)  # fmt: skip
 
 DECISIONS = {
     "beviljat": Grant.Decision.GRANTED,
@@ -189,7 +217,8 @@ class GrantPlanner(Rows):
                 org_number=""
             )
         }
-        years = set()
+        self.header_year = self.year_in_headers()
+        years = {self.header_year} - {None}
         for row in table.rows:
             try:
                 years.add(integer_of(row.values.get("year")))
@@ -203,6 +232,8 @@ class GrantPlanner(Rows):
         for grant in existing:
             key = (grant.organisation_id, grant.scheme_id, grant.year)
             self.grants.setdefault((*key, folded(grant.decision_reference)), []).append(grant)
+            # A file without decision references matches on the rest of the key.
+            self.grants.setdefault(key, []).append(grant)
         self.payments = {}
         for payment in Payment.objects.filter(grant__in=existing, reverses__isnull=True):
             self.payments.setdefault(payment.grant_id, []).append(payment)
@@ -221,6 +252,7 @@ class GrantPlanner(Rows):
         self.decisions = choices(DECISIONS, Grant.Decision)
         self.deciders = choices(DECIDERS, Grant.DecidedBy)
         self.labels = {f.name: f.verbose_name for f in Grant._meta.fields}
+        self.payment_labels = {f.name: f.verbose_name for f in Payment._meta.fields}
         self.seen = {}  # grant key -> (row number, the row's grant values)
 
     def plan(self, progress):
@@ -236,17 +268,33 @@ class GrantPlanner(Rows):
             what = _("Grant")
             if state == "new":
                 new.append(grant)
-                create.append(Item(row.number, what, name))
+                values = written(
+                    grant,
+                    ("year", *GRANT_FIELDS),
+                    self.labels,
+                    {key: self.display(key) for key in ("decision", "decided_by")},
+                )
+                create.append(Item(row.number, what, name, values=values, link=grant))
             elif state == "changed":
                 changed[grant.pk] = grant
-                update.append(Item(row.number, what, name, changes))
+                update.append(Item(row.number, what, name, changes, link=grant))
             elif state == "unchanged":
                 unchanged.append(Item(row.number, what, name))
             if payment is not None:
                 payment_name = f"{payment.paid_on.isoformat()} {payment.amount} kr – {name}"
                 if payment.pk is None:
                     new_payments.append(payment)
-                    create.append(Item(row.number, _("Payment"), payment_name))
+                    values = [
+                        (str(self.payment_labels["paid_on"]), shown(payment.paid_on)),
+                        (str(self.payment_labels["amount"]), f"{payment.amount} kr"),
+                        (
+                            str(self.payment_labels["account_number"]),
+                            f"{payment.get_account_kind_display()} {payment.account_number}",
+                        ),
+                    ]
+                    create.append(
+                        Item(row.number, _("Payment"), payment_name, values=values, link=grant)
+                    )
                 else:
                     unchanged.append(Item(row.number, _("Payment"), payment_name))
 
@@ -277,6 +325,24 @@ class GrantPlanner(Rows):
             )
 
         return super().plan(create, update, unchanged, write)
+
+    def year_in_headers(self):
+        """The year an amount's header carries ("Bidrag 2025"), when no column is the
+        year's; None otherwise."""
+        if self.has("year"):
+            return None
+        for key in ("granted_amount", "applied_amount", "paid_amount"):
+            match = YEAR_IN_HEADER.fullmatch(self.table.headers.get(key, ""))
+            if match:
+                return int(match.group(1))
+        return None
+
+    def matching(self, key):
+        """The register's grants the key names; without the file's decision references,
+        those of the organisation, scheme and year."""
+        if self.has("decision_reference"):
+            return self.grants.get(key, [])
+        return self.grants.get(key[:3], [])
 
     def scheme(self, row):
         name = self.required(row, "scheme")
@@ -368,15 +434,21 @@ class GrantPlanner(Rows):
             for key in ("decision_reference", "case_number", "decision_maker")
         }
         scheme = self.scheme(row)
-        year = self.parsed(row, "year", integer_of, required=True)
-        applied = self.parsed(row, "applied_amount", tabular.kronor_of, required=True)
+        year = self.parsed(row, "year", integer_of)
+        if tabular.text(row.values.get("year")) == "" and "year" not in row.unreadable:
+            year = self.header_year
+            if year is None:
+                self.problem(
+                    row, "year", _("Fill in %(column)s.") % {"column": self.header("year")}
+                )
+        applied = self.parsed(row, "applied_amount", tabular.kronor_of)
         granted = self.parsed(row, "granted_amount", tabular.kronor_of)
         decided_on = self.parsed(row, "decision_date", tabular.date_of)
         decision = self.choice(row, "decision", self.decisions)
         decided_by = self.choice(row, "decided_by", self.deciders)
-        purpose = self.required(row, "purpose", multiline=True)
+        purpose = self.text(row, "purpose", multiline=True)
         organisation = self.organisation(row, scheme) if scheme else None
-        if None in texts.values() or None in (scheme, organisation, year, applied, purpose):
+        if None in texts.values() or None in (scheme, organisation, year):
             return None
         if self.bad(row, before):
             return None
@@ -385,12 +457,28 @@ class GrantPlanner(Rows):
         if not 2000 <= year <= 2100:
             self.problem(row, "year", _("Give a year between 2000 and 2100."))
             return None
+        existing = self.matching(
+            (organisation.pk, scheme.pk, year, folded(texts["decision_reference"]))
+        )
+        if not existing:
+            # A new grant: applied for what was granted, for the scheme's purpose, unless
+            # the file says otherwise.
+            applied = granted if applied is None else applied
+            purpose = purpose or scheme.name
+            if applied is None:
+                self.problem(
+                    row,
+                    "applied_amount",
+                    _("Fill in %(column)s.") % {"column": self.header("applied_amount")},
+                )
+                return None
+        compared = applied if applied is not None else existing[0].applied_amount
         if decision is None and granted is not None:
             decision = (
                 Grant.Decision.REJECTED
                 if granted == 0
                 else Grant.Decision.GRANTED
-                if granted >= applied
+                if granted >= compared
                 else Grant.Decision.PARTLY
             )
         if decision == Grant.Decision.REJECTED and granted == 0:
@@ -441,7 +529,7 @@ class GrantPlanner(Rows):
     def grant(self, row, key, organisation, scheme, year, given):
         """The grant the row is about and what becomes of it: "new", ("changed",
         changes) or "unchanged"; (None, None) with a problem if it cannot be."""
-        existing = self.grants.get(key, [])
+        existing = self.matching(key)
         if len(existing) > 1:
             self.problem(
                 row,
@@ -485,6 +573,9 @@ class GrantPlanner(Rows):
             self.problem(row, "decision_date", _("Give the date of the decision."))
             return None, None
         return grant, state
+
+    def display(self, name):
+        return lambda value: dict(Grant._meta.get_field(name).flatchoices)[value]
 
     def shown(self, name, value):
         if name in ("decision", "decided_by") and value:

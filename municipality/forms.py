@@ -13,6 +13,7 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from municipality import date_fields
@@ -285,3 +286,54 @@ class RegisterImportForm(forms.Form):
             attrs={"accept": ".xlsx,.csv,.txt,text/csv,application/vnd.ms-excel"}
         ),
     )
+
+
+class ColumnMappingForm(forms.Form):
+    """The mapping step: for each column of the file, the field it holds, or none. A
+    required field must be chosen, and no field for two columns."""
+
+    def __init__(self, *args, file_columns, kind_columns, initial_choice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.file_columns = file_columns
+        self.kind_columns = kind_columns
+        choices = [("", _("Not used"))] + [
+            (column.key, capfirst(str(column.header))) for column in kind_columns
+        ]
+        for column in file_columns:
+            self.fields[f"column_{column.index}"] = forms.ChoiceField(
+                label=column.header or _("Column %(number)d") % {"number": column.index + 1},
+                choices=choices,
+                required=False,
+                initial=initial_choice.get(column.index, ""),
+            )
+
+    def rows(self):
+        """(the file's column, its bound field), for the template's table."""
+        return [(column, self[f"column_{column.index}"]) for column in self.file_columns]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = {
+            column.index: cleaned.get(f"column_{column.index}", "") for column in self.file_columns
+        }
+        by_key = {}
+        for index, key in chosen.items():
+            if key:
+                by_key.setdefault(key, []).append(index)
+        for column in self.kind_columns:
+            indexes = by_key.get(column.key, [])
+            if len(indexes) > 1:
+                for index in indexes:
+                    self.add_error(
+                        f"column_{index}",
+                        _("“%(field)s” is chosen for more than one column: choose it once.")
+                        % {"field": capfirst(str(column.header))},
+                    )
+            if column.required and not indexes:
+                self.add_error(
+                    None,
+                    _("Choose the column that holds “%(field)s”: the import needs it.")
+                    % {"field": capfirst(str(column.header))},
+                )
+        cleaned["chosen"] = chosen
+        return cleaned

@@ -392,6 +392,8 @@ class UserImport(models.Model):
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     created = models.JSONField(_("created users"), default=list)
     not_invited = models.JSONField(_("invitations not sent"), default=list)
+    # {"row": header row, "columns": {index: key}} as chosen in the mapping step.
+    mapping = models.JSONField(_("columns"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user import")
@@ -495,6 +497,10 @@ class RegisterImport(models.Model):
     data = models.BinaryField(_("file"), editable=False)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     counts = models.JSONField(_("what was done"), default=dict)
+    # {column index (as text): key} as chosen in the mapping step; None until then.
+    mapping = models.JSONField(_("columns"), null=True, blank=True)
+    # What the import created and changed, for its links: [[model label, pk, state], …].
+    done = models.JSONField(_("records written"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("register import")
@@ -508,3 +514,30 @@ class RegisterImport(models.Model):
     def is_intact(self):
         """The stored bytes are still the ones uploaded and previewed."""
         return hashlib.sha256(bytes(self.data)).hexdigest() == self.digest
+
+
+class ImportMapping(models.Model):
+    """Which field a column of a file means, as a municipality's staff chose it in an
+    import's mapping step: the next file with that header starts from the same choice.
+    An empty `field` is a column chosen as not used."""
+
+    personal_data = {"kind": None, "header": None, "field": None}
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    header = models.CharField(_("header"), max_length=200, help_text=_("As normalised."))
+    field = models.CharField(_("field"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("import column choice")
+        verbose_name_plural = _("import column choices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "header"], name="import_mapping_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.header} → {self.field or '–'}"

@@ -13,23 +13,29 @@ or none. The writes are bulk operations that also write the change history, as m
 the importing user, with the file's name as the reason.
 
 Between the upload and the confirmation the file is kept (`RegisterImport`, checked by
-its SHA-256), so the confirmation imports exactly the previewed bytes.
+its SHA-256), so the confirmation imports exactly the previewed bytes. In between, the
+mapping step (municipality.import_columns) says which of the file's columns is which
+field; the preview and the confirmation read the file under that choice.
 """
 
 import datetime
 import hashlib
+import io
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipality import personal_data, tabular
+from municipality import import_columns, personal_data, tabular
 from municipality.inputs import refuse_line_breaks
 from municipality.models import RegisterImport
+from municipality.spreadsheet import Book
+from municipality.spreadsheet import Column as SheetColumn
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a grant file of 50,000 rows, with room to spare
 MAX_ROWS = 50_000
@@ -79,12 +85,23 @@ def kind_named(name):
 @dataclass
 class Item:
     """One record the plan creates, updates or leaves: from which row, of what kind, its
-    name, and (for an update) what changes as (label, old, new)."""
+    name, (for an update) what changes as (label, old, new), and (for a create) the
+    values written as (label, value)."""
 
     row: int
     what: str
     name: str
     changes: list = field(default_factory=list)
+    values: list = field(default_factory=list)
+    # The record whose page shows it once written (a contact person's organisation).
+    link: object = field(default=None, repr=False, compare=False)
+
+    def shown_changes(self):
+        """The changes as (label, old, new, only the case differs)."""
+        return [
+            (label, old, new, old != new and str(old).casefold() == str(new).casefold())
+            for label, old, new in self.changes
+        ]
 
 
 @dataclass
@@ -97,6 +114,9 @@ class Plan:
     rows: int
     # Writes what the plan says: write(user=…, reason=…); None when there are problems.
     write: object = None
+    notes: list = field(default_factory=list)  # rows skipped (sum rows), in Swedish
+    refused: list = field(default_factory=list)  # rows left out of a partial import
+    refused_problems: list = field(default_factory=list)  # and why
 
     @property
     def may_import(self):
@@ -105,7 +125,7 @@ class Plan:
     def fingerprint(self):
         """What the plan would write; the confirmation must match it."""
         parts = [
-            (label, item.row, item.what, item.name, item.changes)
+            (label, item.row, item.what, item.name, item.changes, item.values)
             for label, items in (("create", self.create), ("update", self.update))
             for item in items
         ]
@@ -113,25 +133,89 @@ class Plan:
 
     def counts(self):
         return {
-            "rows": self.rows,
+            "rows": self.rows + len(self.refused),
             "created": len(self.create),
             "updated": len(self.update),
             "unchanged": len(self.unchanged),
+            "refused": len(self.refused),
         }
 
 
-def read(kind, data):
-    """The file's table under the kind's columns, or tabular.FileError."""
-    return tabular.read(data, kind.columns(), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+def read(kind, data, mapping=None):
+    """The file's table under the kind's columns, or tabular.FileError; under `mapping`
+    as the mapping step keeps it ({"row": header row, "columns": {index: key}})."""
+    return tabular.read(
+        data,
+        kind.columns(),
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+        **import_columns.read_under(mapping),
+    )
 
 
-def plan(kind, data, *, user, progress=None):
+def plan(kind, data, *, user, mapping=None, progress=None, without=frozenset()):
     """The plan for the file's bytes, or tabular.FileError. `progress(done, total)` is
-    called now and then while the rows are checked."""
-    table = read(kind, data)
+    called now and then while the rows are checked. The rows numbered in `without` are
+    left out, as if the file had not had them."""
+    table = read(kind, data, mapping)
+    if without:
+        table.rows = [row for row in table.rows if row.number not in without]
+        table.problems = [problem for problem in table.problems if problem.row not in without]
     result = kind.planner(table, user, progress)
     result.problems.sort(key=lambda problem: problem.row)
+    result.refused = sorted(without)
     return result
+
+
+PARTIAL_ROUNDS = 5
+
+
+def partial(kind, data, *, user, mapping=None, problems=None):
+    """The plan of the file's good rows: every row with a problem left out, and then any
+    row that leaning on a left-out row has a problem of its own (a grant's later payment
+    row, say), until none has. None if even that plan has problems (it never should).
+    `problems` are those of the whole file's plan, when already known."""
+    if problems is None:
+        problems = plan(kind, data, user=user, mapping=mapping).problems
+    problems = list(problems)
+    refused = {problem.row for problem in problems}
+    for _round in range(PARTIAL_ROUNDS):
+        result = plan(kind, data, user=user, mapping=mapping, without=frozenset(refused))
+        if not result.problems:
+            result.refused_problems = sorted(problems, key=lambda problem: problem.row)
+            return result
+        problems += result.problems
+        refused |= {problem.row for problem in result.problems}
+    return None
+
+
+def refused_workbook(kind, data, *, problems, mapping=None):
+    """The refused rows as an .xlsx to correct and import again: the file's own columns
+    under its own headers, and a column "Varför" with each row's problems."""
+    table = read(kind, data, mapping)
+    reasons = {}
+    for problem in problems:
+        quoted = f" (”{problem.value}”)" if problem.value else ""
+        reasons.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}{quoted}")
+    width = max([len(table.header_cells), *(len(row.cells) for row in table.rows)])
+    headers = [tabular.text(value) for value in table.header_cells]
+    headers += [""] * (width - len(headers))
+    rows = [
+        [tabular.text(value) for value in row.cells]
+        + [""] * (width - len(row.cells))
+        + ["; ".join(reasons[row.number])]
+        for row in table.rows
+        if row.number in reasons
+    ]
+    book = Book()
+    book.table(
+        _("Refused rows"),
+        [SheetColumn(header) for header in headers] + [SheetColumn(_("Why"))],
+        rows,
+    )
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
 
 
 def reason_for(file_name):
@@ -141,10 +225,26 @@ def reason_for(file_name):
 
 
 @transaction.atomic
-def run(kind, data, *, user, file_name, fingerprint=None, progress=None):
+def run(
+    kind,
+    data,
+    *,
+    user,
+    file_name,
+    mapping=None,
+    fingerprint=None,
+    progress=None,
+    good_rows_only=False,
+):
     """Plan the file and, if it has no problems (Refused otherwise) and its plan is the one
-    with `fingerprint` when given (Changed otherwise), write it: all rows or none."""
-    result = plan(kind, data, user=user, progress=progress)
+    with `fingerprint` when given (Changed otherwise), write it: all rows or none. With
+    `good_rows_only`, the rows with problems are left out and the others written."""
+    if good_rows_only:
+        result = partial(kind, data, user=user, mapping=mapping)
+        if result is None:
+            raise Changed
+    else:
+        result = plan(kind, data, user=user, mapping=mapping, progress=progress)
     if result.problems:
         raise Refused(result)
     if fingerprint is not None and (not result.may_import or result.fingerprint() != fingerprint):
@@ -180,7 +280,11 @@ class Rows:
         return key in self.table.headers
 
     def problem(self, row, key, message):
-        self.problems.append(tabular.Problem(row.number, self.header(key), str(message)))
+        self.problems.append(
+            tabular.Problem(
+                row.number, self.header(key), str(message), tabular.quoted(row.values.get(key))
+            )
+        )
 
     def bad(self, row, before):
         """Problems were found in the row since `before` problems were counted."""
@@ -237,6 +341,7 @@ class Rows:
             ignored=self.table.ignored,
             rows=len(self.table.rows),
             write=None if problems else write,
+            notes=self.table.notes,
         )
 
 
@@ -258,6 +363,20 @@ def shown(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+def written(obj, names, labels, display=None):
+    """(label, value) of the fields of `obj` that hold something, for a create's preview;
+    `display` ({field: function}) shows a value as people read it."""
+    found = []
+    for name in names:
+        value = getattr(obj, name)
+        if value in (None, ""):
+            continue
+        if display and name in display:
+            value = display[name](value)
+        found.append((str(labels.get(name, name)), shown(value)))
+    return found
 
 
 def assign(obj, values):
@@ -304,7 +423,7 @@ def upload(kind, file, *, by):
     if file.size > MAX_BYTES:
         raise too_large()
     data = file.read(MAX_BYTES + 1)
-    read(kind, data)
+    survey(kind, data, by)
     RegisterImport.objects.filter(made_by=by, kind=kind.name, imported_at__isnull=True).delete()
     return RegisterImport.objects.create(
         kind=kind.name,
@@ -315,33 +434,93 @@ def upload(kind, file, *, by):
     )
 
 
+def survey(kind, data, user):
+    """(header row, the file's columns as tabular.FileColumn), or tabular.FileError."""
+    return import_columns.survey(kind.name, data, kind.columns(), user, max_bytes=MAX_BYTES)
+
+
+def automatic(kind, data, user):
+    """The mapping the headers suggest (for tests and tools that skip the step)."""
+    return import_columns.automatic(*survey(kind, data, user))
+
+
 @transaction.atomic
-def confirm(record, *, user, digest, fingerprint):
+def confirm(record, *, user, digest, fingerprint, good_rows_only=False):
     """Import the kept file if it is the one previewed (`digest`) and its plan is the one
-    shown (`fingerprint`); then the bytes are let go and what was done remembered."""
+    shown (`fingerprint`); then the bytes are let go and what was done remembered. After
+    a partial import (`good_rows_only`), the refused rows' workbook is kept instead, to be
+    downloaded and corrected, and removed with the uploads after a day."""
     locked = RegisterImport.objects.select_for_update().get(pk=record.pk)
     if locked.imported_at is not None or not locked.is_intact or digest != locked.digest:
         raise Changed
     kind = kind_named(locked.kind)
     try:
         result = run(
-            kind, bytes(locked.data), user=user, file_name=locked.file_name, fingerprint=fingerprint
+            kind,
+            bytes(locked.data),
+            user=user,
+            file_name=locked.file_name,
+            mapping=locked.mapping,
+            fingerprint=fingerprint,
+            good_rows_only=good_rows_only,
         )
     except Refused:
         raise Changed from None
+    refused = b""
+    if result.refused:
+        refused = refused_workbook(
+            kind, bytes(locked.data), problems=result.refused_problems, mapping=locked.mapping
+        )
+    locked.done = written_links(result)
     locked.imported_at = timezone.now()
-    locked.data = b""
+    locked.data = refused
     locked.counts = result.counts()
     locked.save()
     return locked
+
+
+LINKS = 50  # records of each part (created, updated) linked after an import
+
+
+def written_links(result):
+    """[model label, pk, state, what, name] of the first records created and updated,
+    for the links of the page after the import."""
+    return [
+        [item.link._meta.label_lower, item.link.pk, state, str(item.what), item.name]
+        for state, items in (("created", result.create), ("updated", result.update))
+        for item in [item for item in items if item.link is not None][:LINKS]
+        if item.link.pk is not None
+    ]
+
+
+def links(record, user):
+    """The records an import wrote that the user may open: (state, what, name, url),
+    in the order they were written."""
+    visible = {}
+    for label, pk, _state, _what, _name in record.done:
+        visible.setdefault(label, set()).add(pk)
+    for label, pks in visible.items():
+        model = apps.get_model(label)
+        visible[label] = set(
+            model.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+        )
+    return [
+        (state, what, name, apps.get_model(label)(pk=pk).get_absolute_url())
+        for label, pk, state, what, name in record.done
+        if pk in visible[label]
+    ]
 
 
 @personal_data.retention_step(
     "register_files", gettext_lazy("Uploaded register files never imported")
 )
 def pending_files(today):
-    """An uploaded file may hold contact persons; one not imported within a day goes."""
-    old = RegisterImport.objects.filter(
-        imported_at__isnull=True, made_at__date__lt=today - datetime.timedelta(days=1)
-    )
-    return old.delete()[0]
+    """An uploaded file may hold contact persons; one not imported within a day goes,
+    and so does the workbook of refused rows a partial import kept."""
+    day_before = today - datetime.timedelta(days=1)
+    old = RegisterImport.objects.filter(imported_at__isnull=True, made_at__date__lt=day_before)
+    removed = old.delete()[0]
+    kept = RegisterImport.objects.filter(
+        imported_at__date__lt=day_before, counts__refused__gt=0
+    ).exclude(digest="")
+    return removed + kept.update(data=b"", digest="")

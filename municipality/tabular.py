@@ -8,9 +8,17 @@ gets the same forgiveness and the same refusals:
   text. CSV comes semicolon-separated in Windows-1252 or UTF-8 with a byte-order mark from
   Swedish Excel, comma-separated in UTF-8 from elsewhere, tab-separated in UTF-16 from
   Excel's "Unicode text": the encoding and the delimiter are sniffed.
-- **Columns** are found by their Swedish headers on the first non-empty row, with case,
-  spaces, hyphens and underscores forgiven ("E-post", "epost", "E post"), and aliases.
-  Columns nobody asked for are ignored and listed; a missing required one refuses the file.
+- **The header row** is the row, among the first `HEADER_SCAN` non-empty ones, that names
+  the most known columns: title rows above it ("Föreningsbidrag 2025", merged or not) and
+  empty rows are passed over, and the data starts below it.
+- **Columns** are found by their Swedish headers, with case, spaces, hyphens, dots and
+  underscores forgiven ("E-post", "epost", "E post"), and aliases; or by an explicit
+  `mapping` {column index: key}, as a person chose it in the import's mapping step. A
+  header may be *shared* by two columns ("E-post" is the contact person's beside a
+  "Kontaktperson" column, the organisation's otherwise: `Column.beside`). Columns nobody
+  asked for are ignored and listed; a missing required one refuses the file.
+- **Sum rows** ("Summa", "Totalt" or a `=SUM(...)` under the amounts, with nothing that
+  names a record) are skipped with a note saying so; empty rows are skipped silently.
 - **Refusals** are one Swedish sentence (`FileError`), never a traceback: an empty file, one
   that is not a spreadsheet, one too large (`MAX_BYTES`, or too large unpacked), too many
   rows. A cell that is a formula or too long is a `Problem` of its row and column: the
@@ -25,6 +33,7 @@ with drop-down lists where a column has a fixed set of values.
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -61,16 +70,29 @@ class FileError(Exception):
 @dataclass(frozen=True)
 class Column:
     """A column an import reads: its key in the rows, the header the template writes,
-    other headers people use for it, and whether a file must have it."""
+    other headers people use for it, and whether a file must have it. `shared` are
+    headers another column also answers to: this column takes them when the file has the
+    column `beside` (the contact person's "E-post" beside "Kontaktperson"), or, with no
+    `beside`, when no other column claims them. `patterns` are regular expressions a
+    normalised header may match in full ("bidrag2025")."""
 
     key: str
     header: str
     aliases: tuple = ()
     required: bool = False
     help: str = ""
+    shared: tuple = ()
+    beside: str = ""
+    patterns: tuple = ()
 
     def names(self):
         return {normalised_header(name) for name in (self.header, *self.aliases)}
+
+    def shared_names(self):
+        return {normalised_header(name) for name in self.shared}
+
+    def matches_pattern(self, normalised):
+        return any(re.fullmatch(pattern, normalised) for pattern in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,7 @@ class Problem:
     row: int
     column: str
     message: str
+    value: str = ""  # the cell as written, shortened, for the message to quote
 
 
 @dataclass
@@ -88,6 +111,8 @@ class Row:
     values: dict
     # Keys of cells that could not be read (their problems are in the table's problems).
     unreadable: set = field(default_factory=set)
+    # Every cell of the row as the file has it, for the file of refused rows.
+    cells: list = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +121,20 @@ class Table:
     headers: dict  # column key -> the header as the file writes it
     ignored: list  # headers of columns no one asked for
     problems: list  # Problems of single cells (formulas, overlong text)
+    notes: list = field(default_factory=list)  # rows skipped, said in Swedish
+    header_number: int = 1
+    header_cells: list = field(default_factory=list)  # the header row as written
+
+
+@dataclass(frozen=True)
+class FileColumn:
+    """A column of an uploaded file, for the mapping step: its place, its header as
+    written, its first values, and the key the headers suggest ("" for none)."""
+
+    index: int
+    header: str
+    samples: tuple
+    guess: str
 
 
 def normalised_header(text):
@@ -120,8 +159,62 @@ def text(value):
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def read(data, columns, *, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_cell=MAX_CELL):
-    """The rows of `data` (bytes of an .xlsx or CSV file) under `columns`, or FileError."""
+def quoted(value, limit=60):
+    """A cell as a problem quotes it: one line, shortened."""
+    written = " ".join(text(value).split())
+    return written if len(written) <= limit else written[: limit - 1] + "…"
+
+
+def read(
+    data,
+    columns,
+    *,
+    mapping=None,
+    header_row=None,
+    remembered=None,
+    max_bytes=MAX_BYTES,
+    max_rows=MAX_ROWS,
+    max_cell=MAX_CELL,
+):
+    """The rows of `data` (bytes of an .xlsx or CSV file) under `columns`, or FileError.
+    `mapping` ({column index: key}) says which column is what, under the header on row
+    `header_row` (as `survey` found it); without them the headers do, and `remembered`
+    ({normalised header: key or ""}) as chosen for earlier files."""
+    records, is_csv = _records(data, max_bytes)
+    return _table(
+        records,
+        columns,
+        mapping=mapping,
+        header_row=header_row,
+        remembered=remembered or {},
+        is_csv=is_csv,
+        max_rows=max_rows,
+        max_cell=max_cell,
+    )
+
+
+def survey(data, columns, *, remembered=None, max_bytes=MAX_BYTES, samples=3):
+    """The number of the file's header row, and its columns (FileColumn), each with its
+    first `samples` non-empty values and the key its header suggests; or FileError."""
+    records, is_csv = _records(data, max_bytes)
+    number, header, records = _header_row(records, columns, remembered or {}, is_csv)
+    guessed = _guess(header, columns, remembered or {})
+    found = {index: [] for index, (value, _f) in enumerate(header) if text(value)}
+    for _number, cells in records:
+        if all(len(values) >= samples for values in found.values()):
+            break
+        for index, values in found.items():
+            if index < len(cells) and len(values) < samples:
+                written = text(cells[index][0])
+                if written:
+                    values.append(written[:60])
+    return number, [
+        FileColumn(index, text(header[index][0]), tuple(values), guessed.get(index, ""))
+        for index, values in found.items()
+    ]
+
+
+def _records(data, max_bytes):
     if len(data) > max_bytes:
         raise FileError(
             _("The file is too large: at most %(size)s MB can be imported at once.")
@@ -130,14 +223,12 @@ def read(data, columns, *, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_cell=MAX_
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise FileError(_("The file is empty."))
     if data.startswith(XLSX_SIGNATURE):
-        records = _workbook_records(data)
-    elif data.startswith(OLD_EXCEL_SIGNATURE):
+        return _workbook_records(data), False
+    if data.startswith(OLD_EXCEL_SIGNATURE):
         raise FileError(
             _("The file is in the old Excel format (.xls). Save it as .xlsx or CSV and try again.")
         )
-    else:
-        records = _csv_records(data)
-    return _table(records, columns, max_rows=max_rows, max_cell=max_cell)
+    return _csv_records(data), True
 
 
 # The file's records: (row number, [(value, is_formula), …]) -----------------------------------
@@ -227,24 +318,136 @@ def _csv_records(data):
 # From records to a table --------------------------------------------------------------------
 
 
-def _table(records, columns, *, max_rows, max_cell):
+HEADER_SCAN = 20  # non-empty rows searched for the header row
+SUM_WORDS = {"summa", "totalt", "total", "sum", "totalsumma", "summering", "delsumma"}
+SUM_FORMULA = re.compile(r"=\s*(sum|summa|subtotal|delsumma)\s*\(", re.IGNORECASE)
+NUMBER_LIKE = re.compile(r"-?[\d\s\u00a0]+(?:[.,]\d+)?\s*(?:kr|kronor|sek|:-)?", re.IGNORECASE)
+
+
+def _non_empty(cells):
+    return any(text(value) for value, _formula in cells)
+
+
+def _header_row(records, columns, remembered, is_csv, number=None):
+    """The row naming the most known columns among the first HEADER_SCAN non-empty
+    rows (the first such, on a tie), or the row `number`, as (number, cells, the
+    records below it)."""
     records = iter(records)
-    header_number, header = next(
-        ((n, cells) for n, cells in records if any(text(v) for v, _f in cells)), (None, None)
-    )
-    if header is None:
-        raise FileError(_("The file is empty."))
-    positions, headers, ignored = _match_headers(header, columns)
-    rows, problems = [], []
+    if number is not None:
+        for found, cells in records:
+            if found == number:
+                return found, cells, records
+        raise FileError(_("The file has fewer rows than when it was read."))
+    read, scanned, best = [], [], None
     for number, cells in records:
-        if not any(text(value) for value, _formula in cells):
+        read.append((number, cells))
+        if not _non_empty(cells):
+            continue
+        known = len(_guess(cells, columns, remembered))
+        scanned.append((number, cells, known))
+        if best is None or known > best[2]:
+            best = (number, cells, known, len(read))
+        if len(scanned) >= HEADER_SCAN:
+            break
+    if best is None:
+        raise FileError(_("The file is empty."))
+    if not best[2]:
+        raise FileError(_no_headers(scanned, columns, is_csv))
+    return best[0], best[1], itertools.chain(read[best[3] :], records)
+
+
+def _no_headers(scanned, columns, is_csv):
+    found = [
+        " | ".join(text(value)[:40] for value, _f in cells if text(value))
+        for _n, cells, _k in scanned[:3]
+    ]
+    message = _(
+        "No known column headers were found in the first rows. The header row must name "
+        "the columns, for example: %(columns)s."
+    ) % {"columns": ", ".join(column.header for column in columns[:6])}
+    message += " " + _("The top rows hold: %(rows)s.") % {
+        "rows": "; ".join(f"”{row}”" for row in found)
+    }
+    if is_csv and all(len(cells) <= 1 for _n, cells, _k in scanned):
+        message += " " + _("Columns are separated by semicolons or commas.")
+    return message
+
+
+def _guess(header, columns, remembered):
+    """{column index: key} of the header cells the columns (and `remembered` choices)
+    name; a key claimed twice goes to its first column only."""
+    by_name = {name: column.key for column in columns for name in column.names()}
+    keys = {column.key for column in columns}
+    written = {
+        index: normalised_header(text(value))
+        for index, (value, _formula) in enumerate(header)
+        if text(value)
+    }
+    found, taken = {}, set()
+
+    def take(index, key):
+        if key and key in keys and key not in taken and index not in found:
+            found[index] = key
+            taken.add(key)
+
+    for index, name in written.items():
+        if name in remembered:
+            take(index, remembered[name])
+            found.setdefault(index, "")
+        elif name in by_name:
+            take(index, by_name[name])
+    for index, name in written.items():
+        if index in found:
+            continue
+        pattern = next((c.key for c in columns if c.matches_pattern(name)), None)
+        if pattern:
+            take(index, pattern)
+            continue
+        sharing = [c for c in columns if name in c.shared_names() and c.key not in taken]
+        beside = [c for c in sharing if c.beside and c.beside in taken]
+        plain = [c for c in sharing if not c.beside]
+        chosen = (beside or plain or [None])[0]
+        if chosen is not None:
+            take(index, chosen.key)
+    return {index: key for index, key in found.items() if key}
+
+
+def _is_sum_row(cells):
+    """A row that sums the rows above: a first text "Summa", "Totalt" …, or a =SUM()
+    formula, and no text that names a record."""
+    filled = [(value, formula) for value, formula in cells if text(value) != ""]
+    if not filled:
+        return False
+    first, first_formula = filled[0]
+    worded = not first_formula and text(first).casefold().rstrip(":").strip() in SUM_WORDS
+    summed = any(formula and SUM_FORMULA.match(str(value)) for value, formula in filled)
+    if not (worded or summed):
+        return False
+    return all(
+        formula or isinstance(value, int | float) or NUMBER_LIKE.fullmatch(text(value))
+        for value, formula in filled[1 if worded else 0 :]
+    )
+
+
+def _table(records, columns, *, mapping, header_row, remembered, is_csv, max_rows, max_cell):
+    header_number, header, records = _header_row(records, columns, remembered, is_csv, header_row)
+    if mapping is None:
+        positions, headers, ignored = _match_headers(header, columns, remembered)
+    else:
+        positions, headers, ignored = _mapped(header, columns, mapping)
+    rows, problems, notes = [], [], []
+    for number, cells in records:
+        if not _non_empty(cells):
+            continue
+        if _is_sum_row(cells):
+            notes.append(_("Row %(row)d looks like a sum row and is skipped.") % {"row": number})
             continue
         if len(rows) >= max_rows:
             raise FileError(
                 _("The file has more than %(count)s rows; import it in parts.")
                 % {"count": f"{max_rows:,}".replace(",", "\u00a0")}
             )
-        row = Row(number=number, values={})
+        row = Row(number=number, values={}, cells=[value for value, _formula in cells])
         for key, index in positions.items():
             value, formula = cells[index] if index < len(cells) else (None, False)
             if formula:
@@ -268,35 +471,41 @@ def _table(records, columns, *, max_rows, max_cell):
             _("The file has headers on row %(row)d but no rows to import below them.")
             % {"row": header_number}
         )
-    return Table(rows=rows, headers=headers, ignored=ignored, problems=problems)
+    return Table(
+        rows=rows,
+        headers=headers,
+        ignored=ignored,
+        problems=problems,
+        notes=notes,
+        header_number=header_number,
+        header_cells=[value for value, _formula in header],
+    )
 
 
-def _match_headers(header, columns):
-    wanted = {name: column for column in columns for name in column.names()}
-    positions, headers, ignored = {}, {}, []
+def _match_headers(header, columns, remembered=None):
+    by_name = {name: column for column in columns for name in column.names()}
+    guessed = _guess(header, columns, remembered or {})
     for index, (value, _formula) in enumerate(header):
-        written = text(value)
-        if not written:
-            continue
-        column = wanted.get(normalised_header(written))
-        if column is None:
-            ignored.append(written)
-        elif column.key in positions:
+        column = by_name.get(normalised_header(text(value)))
+        if column is not None and index not in guessed and column.key in guessed.values():
             raise FileError(
                 _("The column “%(column)s” appears twice in the header row.")
                 % {"column": column.header}
             )
-        else:
-            positions[column.key], headers[column.key] = index, written
-    if not positions:
-        raise FileError(
-            _(
-                "No known column headers were found on the first row. The first row must "
-                "name the columns, for example: %(columns)s. Columns are separated by "
-                "semicolons or commas."
-            )
-            % {"columns": ", ".join(column.header for column in columns)}
-        )
+    return _mapped(header, columns, guessed)
+
+
+def _mapped(header, columns, mapping):
+    """Positions, headers as written and ignored headers under {column index: key}."""
+    keys = {column.key for column in columns}
+    positions, headers, ignored = {}, {}, []
+    for index, (value, _formula) in enumerate(header):
+        written = text(value)
+        key = mapping.get(index, "")
+        if key in keys and key not in positions:
+            positions[key], headers[key] = index, written or f"#{index + 1}"
+        elif written:
+            ignored.append(written)
     missing = [
         column.header for column in columns if column.required and column.key not in positions
     ]

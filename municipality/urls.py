@@ -16,12 +16,27 @@ urlpatterns = [
     path("anvandare.xlsx", views.user_workbook, name="user_workbook"),
     path("anvandare/inbjudan/", views.user_import_upload, name="user_import"),
     path("anvandare/inbjudan/mall.xlsx", views.user_import_template, name="user_import_template"),
+    path(
+        "anvandare/inbjudan/<int:pk>/kolumner/",
+        views.user_import_columns,
+        name="user_import_columns",
+    ),
     path("anvandare/inbjudan/<int:pk>/", views.user_import_preview, name="user_import_preview"),
     path("import/<slug:kind>/", views.register_import_upload, name="register_import"),
     path(
         "import/<slug:kind>/mall.xlsx",
         views.register_import_template,
         name="register_import_template",
+    ),
+    path(
+        "import/<slug:kind>/<int:pk>/avvisade-rader.xlsx",
+        views.register_import_refused,
+        name="register_import_refused",
+    ),
+    path(
+        "import/<slug:kind>/<int:pk>/kolumner/",
+        views.register_import_columns,
+        name="register_import_columns",
     ),
     path(
         "import/<slug:kind>/<int:pk>/",

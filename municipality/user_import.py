@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipality import invitations, personal_data, tabular
+from municipality import import_columns, invitations, personal_data, tabular
 from municipality.inputs import refuse_line_breaks
 from municipality.models import Body, Membership, Municipality, Role, User, UserImport
 
@@ -85,10 +85,18 @@ def columns():
 
 BASE_COLUMNS = (
     tabular.Column(
-        "first_name", "förnamn", ("first name", "tilltalsnamn"), True, gettext_lazy("First name.")
+        "first_name",
+        "förnamn",
+        ("first name", "tilltalsnamn", "fornamn"),
+        True,
+        gettext_lazy("First name."),
     ),
     tabular.Column(
-        "last_name", "efternamn", ("last name", "surname"), True, gettext_lazy("Last name.")
+        "last_name",
+        "efternamn",
+        ("last name", "surname", "släktnamn"),
+        True,
+        gettext_lazy("Last name."),
     ),
     tabular.Column(
         "email",
@@ -100,7 +108,7 @@ BASE_COLUMNS = (
     tabular.Column(
         "role",
         "roll",
-        ("role",),
+        ("role", "användarroll"),
         True,
         gettext_lazy(
             "Tjänsteperson, Förtroendevald, Organisationsföreträdare, Revisor or Administratör."
@@ -197,6 +205,7 @@ class Plan:
     problems: list
     ignored: list
     rows: int
+    notes: list = field(default_factory=list)  # rows skipped (sum rows), in Swedish
 
     @property
     def may_import(self):
@@ -229,17 +238,21 @@ def link_key(item):
     return (link.model._meta.label, link.key(item))
 
 
-def plan(data):
-    """The plan for the file's bytes, or tabular.FileError."""
-    table = tabular.read(data, columns(), max_rows=MAX_ROWS)
+KIND = "users"  # as the mapping step remembers its choices (municipality.import_columns)
+
+
+def plan(data, mapping=None):
+    """The plan for the file's bytes (under the mapping step's `mapping`), or
+    tabular.FileError."""
+    table = tabular.read(data, columns(), max_rows=MAX_ROWS, **import_columns.read_under(mapping))
     return Planner(table).plan()
 
 
 @transaction.atomic
-def create(data, *, fingerprint):
+def create(data, *, fingerprint, mapping=None):
     """Create the users (and their memberships and links) the plan of `data` shows, all
     or none; Changed if the plan has problems or is not the one with `fingerprint`."""
-    result = plan(data)
+    result = plan(data, mapping)
     if not result.may_import or result.fingerprint() != fingerprint:
         raise Changed
     created = []
@@ -273,7 +286,11 @@ class Planner:
         return next(column.header for column in columns() if column.key == key)
 
     def problem(self, row, key, message):
-        self.problems.append(tabular.Problem(row.number, self.header(key), str(message)))
+        self.problems.append(
+            tabular.Problem(
+                row.number, self.header(key), str(message), tabular.quoted(row.values.get(key))
+            )
+        )
 
     def plan(self):
         create, unchanged = [], []
@@ -284,7 +301,14 @@ class Planner:
                 continue
             (unchanged if existing else create).append(planned)
         self.problems.sort(key=lambda p: p.row)
-        return Plan(create, unchanged, self.problems, self.table.ignored, len(self.table.rows))
+        return Plan(
+            create,
+            unchanged,
+            self.problems,
+            self.table.ignored,
+            len(self.table.rows),
+            self.table.notes,
+        )
 
     def text(self, row, key):
         value = tabular.text(row.values.get(key))
@@ -505,15 +529,16 @@ add_link(
 
 
 def upload(file, *, by):
-    """Keep an uploaded file for its preview (after reading it once, so a file that is
-    no spreadsheet at all is refused at once with tabular.FileError and not kept)."""
+    """Keep an uploaded file for its mapping step and preview (after finding its header
+    row, so a file that is no spreadsheet at all is refused at once with
+    tabular.FileError and not kept)."""
     if file.size > tabular.MAX_BYTES:
         raise tabular.FileError(
             _("The file is too large: at most %(size)s MB can be imported at once.")
             % {"size": tabular.MAX_BYTES // (1024 * 1024)}
         )
     data = file.read(tabular.MAX_BYTES + 1)
-    plan(data)
+    import_columns.survey(KIND, data, columns(), by)
     UserImport.objects.filter(made_by=by, imported_at__isnull=True).delete()
     return UserImport.objects.create(
         made_by=by,
@@ -530,7 +555,7 @@ def confirm(record, *, digest, fingerprint):
     locked = UserImport.objects.select_for_update().get(pk=record.pk)
     if locked.imported_at is not None or not locked.is_intact or digest != locked.digest:
         raise Changed
-    users = create(bytes(locked.data), fingerprint=fingerprint)
+    users = create(bytes(locked.data), fingerprint=fingerprint, mapping=locked.mapping)
     locked.imported_at = timezone.now()
     locked.data = b""
     locked.created = [user.pk for user in users]

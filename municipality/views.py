@@ -8,7 +8,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from municipality import (
     access,
     exports,
+    import_columns,
     invitations,
     lists,
     personal_data,
@@ -26,7 +27,7 @@ from municipality import (
     user_roles,
 )
 from municipality.filters import UserFilter
-from municipality.forms import RegisterImportForm, UserImportForm
+from municipality.forms import ColumnMappingForm, RegisterImportForm, UserImportForm
 from municipality.models import (
     Body,
     Export,
@@ -193,11 +194,27 @@ def user_import_upload(request):
         except tabular.FileError as error:
             form.add_error("file", error.message)
         else:
-            return redirect("user_import_preview", pk=record.pk)
+            return redirect("user_import_columns", pk=record.pk)
     return render(
         request,
         "municipality/user_import.html",
         {"form": form, "columns": user_import.columns(), "max_rows": user_import.MAX_ROWS},
+    )
+
+
+def user_import_columns(request, pk):
+    """Step 2: which column of the file is which field, as for the register's imports."""
+    access.require(request.user, "invite_users_in_bulk")
+    record = get_object_or_404(UserImport, pk=pk, made_by=request.user, imported_at__isnull=True)
+    return import_columns_step(
+        request,
+        record,
+        kind_name=user_import.KIND,
+        columns=user_import.columns(),
+        max_bytes=tabular.MAX_BYTES,
+        upload_url=reverse("user_import"),
+        back_label=_("Invite users from a file"),
+        preview_url=reverse("user_import_preview", args=[record.pk]),
     )
 
 
@@ -209,8 +226,10 @@ def user_import_preview(request, pk):
     record = get_object_or_404(UserImport, pk=pk, made_by=request.user)
     if record.imported_at is not None:
         return render(request, "municipality/user_import_done.html", done_context(record))
+    if record.mapping is None:
+        return redirect("user_import_columns", pk=record.pk)
     try:
-        plan = user_import.plan(bytes(record.data)) if record.is_intact else None
+        plan = user_import.plan(bytes(record.data), record.mapping) if record.is_intact else None
     except tabular.FileError:
         plan = None
     if plan is None:
@@ -330,7 +349,7 @@ def register_import_upload(request, kind):
         except tabular.FileError as error:
             form.add_error("file", error.message)
         else:
-            return redirect("register_import_preview", kind=kind.name, pk=record.pk)
+            return redirect("register_import_columns", kind=kind.name, pk=record.pk)
     return render(
         request,
         "municipality/register_import.html",
@@ -343,6 +362,73 @@ def register_import_upload(request, kind):
     )
 
 
+def register_import_columns(request, kind, pk):
+    """Step 2: which column of the file is which field ("Vilken kolumn är vad?"),
+    pre-filled from the headers and from the choices made for earlier files."""
+    kind = import_kind(request, kind)
+    record = get_object_or_404(
+        RegisterImport, pk=pk, kind=kind.name, made_by=request.user, imported_at__isnull=True
+    )
+    return import_columns_step(
+        request,
+        record,
+        kind_name=kind.name,
+        columns=kind.columns(),
+        max_bytes=register_import.MAX_BYTES,
+        upload_url=reverse("register_import", args=[kind.name]),
+        back_label=_("Import %(label)s from a file") % {"label": kind.label},
+        preview_url=reverse("register_import_preview", args=[kind.name, record.pk]),
+    )
+
+
+def import_columns_step(
+    request, record, *, kind_name, columns, max_bytes, upload_url, back_label, preview_url
+):
+    """The mapping step of an upload (`record`), for every import alike."""
+    try:
+        header_row, found = (
+            import_columns.survey(
+                kind_name, bytes(record.data), columns, request.user, max_bytes=max_bytes
+            )
+            if record.is_intact
+            else (None, None)
+        )
+    except tabular.FileError:
+        found = None
+    if found is None:
+        messages.error(
+            request, _("The kept file has changed since it was uploaded: upload it again.")
+        )
+        return redirect(upload_url)
+    form = ColumnMappingForm(
+        request.POST or None,
+        file_columns=found,
+        kind_columns=columns,
+        initial_choice=import_columns.initial(record, header_row, found),
+    )
+    if request.method == "POST" and form.is_valid():
+        import_columns.choose(
+            record,
+            kind_name=kind_name,
+            user=request.user,
+            header_row=header_row,
+            columns=found,
+            chosen=form.cleaned_data["chosen"],
+        )
+        return redirect(preview_url)
+    return render(
+        request,
+        "municipality/import_columns.html",
+        {
+            "record": record,
+            "form": form,
+            "header_row": header_row,
+            "upload_url": upload_url,
+            "back_label": back_label,
+        },
+    )
+
+
 @transaction.non_atomic_requests
 def register_import_preview(request, kind, pk):
     """Step 2: what the file would do, and its confirmation; then what was done. Outside
@@ -350,12 +436,24 @@ def register_import_preview(request, kind, pk):
     kind = import_kind(request, kind)
     record = get_object_or_404(RegisterImport, pk=pk, kind=kind.name, made_by=request.user)
     if record.imported_at is not None:
+        written = register_import.links(record, request.user)
         return render(
-            request, "municipality/register_import_done.html", {"kind": kind, "record": record}
+            request,
+            "municipality/register_import_done.html",
+            {
+                "kind": kind,
+                "record": record,
+                "created": [link for link in written if link[0] == "created"],
+                "updated": [link for link in written if link[0] == "updated"],
+            },
         )
+    if record.mapping is None:
+        return redirect("register_import_columns", kind=kind.name, pk=record.pk)
     try:
         plan = (
-            register_import.plan(kind, bytes(record.data), user=request.user)
+            register_import.plan(
+                kind, bytes(record.data), user=request.user, mapping=record.mapping
+            )
             if record.is_intact
             else None
         )
@@ -373,6 +471,7 @@ def register_import_preview(request, kind, pk):
                 user=request.user,
                 digest=request.POST.get("digest", ""),
                 fingerprint=request.POST.get("plan", ""),
+                good_rows_only=request.POST.get("rows") == "good",
             )
         except (register_import.Changed, IntegrityError):
             messages.error(
@@ -384,6 +483,17 @@ def register_import_preview(request, kind, pk):
             )
         return redirect("register_import_preview", kind=kind.name, pk=record.pk)
     shown = register_import.SHOWN
+    good_rows = (
+        register_import.partial(
+            kind,
+            bytes(record.data),
+            user=request.user,
+            mapping=record.mapping,
+            problems=plan.problems,
+        )
+        if plan.problems
+        else None
+    )
     return render(
         request,
         "municipality/register_import_preview.html",
@@ -391,6 +501,7 @@ def register_import_preview(request, kind, pk):
             "kind": kind,
             "record": record,
             "plan": plan,
+            "good_rows": good_rows if good_rows and good_rows.may_import else None,
             "shown": shown,
             "create": plan.create[:shown],
             "update": plan.update[:shown],
@@ -398,6 +509,31 @@ def register_import_preview(request, kind, pk):
             "problems": plan.problems[: shown * 5],
         },
     )
+
+
+def register_import_refused(request, kind, pk):
+    """The rows a file's import refuses (or refused), with why, as an .xlsx to correct."""
+    kind = import_kind(request, kind)
+    record = get_object_or_404(RegisterImport, pk=pk, kind=kind.name, made_by=request.user)
+    if record.imported_at is not None:
+        if not record.counts.get("refused") or not record.digest:
+            raise Http404
+        data = bytes(record.data)
+    else:
+        if record.mapping is None or not record.is_intact:
+            raise Http404
+        try:
+            plan = register_import.plan(
+                kind, bytes(record.data), user=request.user, mapping=record.mapping
+            )
+        except tabular.FileError:
+            raise Http404 from None
+        data = register_import.refused_workbook(
+            kind, bytes(record.data), problems=plan.problems, mapping=record.mapping
+        )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="avvisade-rader.xlsx"'
+    return response
 
 
 def register_import_template(request, kind):

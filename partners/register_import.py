@@ -6,6 +6,15 @@ number matches the organisation of that name (case and spaces forgiven), or crea
 contact person is matched within their organisation by e-mail address, else by name.
 Agreements are matched by diarienummer within the municipality, else by title and start
 date. An empty cell, or a column the file lacks, leaves the register's value as it is.
+
+Whose e-mail and phone: a row's contact person, with their e-mail address and phone,
+is one ContactPerson. Columns headed just "E-post" or "Telefon" (or "Mejl", "Tel" …) are
+the contact person's when the file has a contact-person column ("Kontaktperson"), and
+the organisation's when it has none (as the organisation list's own export writes them).
+The organisation's own address and phone beside a contact person come only from columns
+that say so ("Föreningens e-post", "Organisationens telefon") or that the mapping step
+maps to them, so a file never writes a person's address over the organisation's.
+
 See municipality.register_import for the preview, the confirmation and all or nothing.
 """
 
@@ -17,7 +26,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from municipality import bulk_writes, register_import, tabular
 from municipality.access import scope_for
 from municipality.models import Body
-from municipality.register_import import Item, Rows, assign, differences, every, folded
+from municipality.register_import import (
+    Item,
+    Rows,
+    assign,
+    differences,
+    every,
+    folded,
+    written,
+)
 from partners import orgnr
 from partners.models import PROTECTED_LABEL, ContactPerson, Organisation, Partnership
 
@@ -31,11 +48,19 @@ LEGAL_FORM_NAMES = {
     Organisation.LegalForm.OTHER: "annan",
 }
 
+# Headers a Swedish file writes for an e-mail address or a phone number without saying
+# whose: the contact person's beside a contact-person column, the organisation's otherwise.
+BARE_EMAIL = ("e-post", "epost", "e-postadress", "mejl", "mejladress", "mail", "email", "e-mail")
+BARE_PHONE = ("telefon", "telefonnummer", "tel", "tfn", "mobil", "mobilnummer", "mobiltelefon")
+
+# One column per field, with the headers people write for it (case, spaces, hyphens and
+# dots forgiven; see municipality.tabular).
 ORGANISATION_COLUMNS = (
     tabular.Column(
         "org_number",
         "organisationsnummer",
-        ("orgnr", "org nr", "org.nr", "organisationsnr", "organisation number"),
+        ("orgnr", "org nr", "org.nr", "org-nr", "orgnummer", "organisationsnr",
+         "föreningens organisationsnummer", "organisation number"),
         False,
         gettext_lazy(
             "NNNNNN-NNNN. Matches the organisation in the register; leave empty only for a "
@@ -45,61 +70,93 @@ ORGANISATION_COLUMNS = (
     tabular.Column(
         "name",
         "namn",
-        ("organisation", "organisationens namn", "förening", "föreningens namn", "name"),
+        ("organisation", "organisationsnamn", "organisationens namn", "förening",
+         "föreningsnamn", "föreningens namn", "namn på föreningen", "name"),
         True,
         gettext_lazy("The organisation's name."),
     ),
     tabular.Column(
         "legal_form",
         "juridisk form",
-        ("organisationsform", "associationsform", "form", "legal form"),
+        ("organisationsform", "associationsform", "föreningsform", "form", "legal form"),
         False,
         gettext_lazy(
             "Ideell förening, stiftelse, registrerat trossamfund, ekonomisk förening, "
             "brukarförening or annan. Empty: ideell förening for a new organisation."
         ),
     ),
-    tabular.Column("street_address", "gatuadress", ("adress", "utdelningsadress"), False, ""),
-    tabular.Column("postal_code", "postnummer", ("postnr",), False, gettext_lazy("E.g. 211 20.")),
+    tabular.Column(
+        "street_address",
+        "gatuadress",
+        ("adress", "utdelningsadress", "postadress", "besöksadress", "gata"),
+        False,
+        "",
+    ),
+    tabular.Column(
+        "postal_code", "postnummer", ("postnr", "post nr"), False, gettext_lazy("E.g. 211 20.")
+    ),
     tabular.Column("city", "ort", ("postort", "stad"), False, ""),
     tabular.Column(
         "email",
-        "e-post",
-        ("epost", "e-postadress", "mejl", "email", "e-mail"),
+        "organisationens e-post",
+        ("organisationens epost", "organisationens e-postadress", "föreningens e-post",
+         "föreningens epost", "föreningens e-postadress", "föreningens mejl"),
         False,
-        gettext_lazy("The organisation's own address."),
+        gettext_lazy(
+            "The organisation's own address. A column headed just “E-post” is the contact "
+            "person's when the file has a contact-person column, else the organisation's."
+        ),
+        shared=BARE_EMAIL,
     ),
-    tabular.Column("phone", "telefon", ("telefonnummer", "tel"), False, ""),
-    tabular.Column("website", "webbplats", ("hemsida", "webb", "webbadress"), False, ""),
+    tabular.Column(
+        "phone",
+        "organisationens telefon",
+        ("organisationens telefonnummer", "föreningens telefon", "föreningens telefonnummer"),
+        False,
+        gettext_lazy(
+            "A column headed just “Telefon” is the contact person's when the file has a "
+            "contact-person column, else the organisation's."
+        ),
+        shared=BARE_PHONE,
+    ),
+    tabular.Column(
+        "website", "webbplats", ("hemsida", "webb", "webbadress", "webbsida", "url"), False, ""
+    ),
     tabular.Column(
         "contact_name",
         "kontaktperson",
-        ("kontaktpersonens namn", "kontakt"),
+        ("kontaktpersonens namn", "kontaktperson namn", "kontakt", "kontaktnamn",
+         "ansvarig", "ansvarig person"),
         False,
         gettext_lazy("One contact person per row: matched by e-mail address, else by name."),
     ),
     tabular.Column(
         "contact_role",
         "kontaktpersonens roll",
-        ("kontaktperson roll", "kontaktpersonens uppdrag"),
+        ("kontaktperson roll", "kontaktpersonens uppdrag", "roll", "uppdrag", "befattning"),
         False,
         gettext_lazy("E.g. chair or operations manager."),
     ),
     tabular.Column(
         "contact_email",
         "kontaktpersonens e-post",
-        ("kontaktperson e-post", "kontaktpersonens epost"),
+        ("kontaktperson e-post", "kontaktpersonens epost", "kontaktpersonens e-postadress",
+         "kontaktens e-post"),
         False,
         "",
+        shared=BARE_EMAIL,
+        beside="contact_name",
     ),
     tabular.Column(
         "contact_phone",
         "kontaktpersonens telefon",
-        ("kontaktperson telefon",),
+        ("kontaktperson telefon", "kontaktpersonens telefonnummer", "kontaktens telefon"),
         False,
         "",
+        shared=BARE_PHONE,
+        beside="contact_name",
     ),
-)
+)  # fmt: skip
 
 ORGANISATION_FIELDS = (
     "name",
@@ -162,10 +219,18 @@ class OrganisationPlanner(Rows):
             what = _("Organisation")
             if is_new:
                 new.append(organisation)
-                create.append(Item(row.number, what, organisation.name))
+                values = written(
+                    organisation,
+                    ("org_number", *ORGANISATION_FIELDS),
+                    self.labels,
+                    {"legal_form": lambda value: Organisation.LegalForm(value).label},
+                )
+                create.append(
+                    Item(row.number, what, organisation.name, values=values, link=organisation)
+                )
             elif changes:
                 changed[organisation.pk] = organisation
-                update.append(Item(row.number, what, organisation.name, changes))
+                update.append(Item(row.number, what, organisation.name, changes, link=organisation))
             else:
                 unchanged.append(Item(row.number, what, organisation.name))
             if contact is not None:
@@ -178,10 +243,11 @@ class OrganisationPlanner(Rows):
                     contact_changes = [(label, mask, mask) for label, _o, _n in contact_changes]
                 if contact_new:
                     new_contacts.append((organisation, person))
-                    create.append(Item(row.number, what, name))
+                    values = written(person, CONTACT_FIELDS.values(), self.contact_labels)
+                    create.append(Item(row.number, what, name, values=values, link=organisation))
                 elif contact_changes:
                     changed_contacts.append(person)
-                    update.append(Item(row.number, what, name, contact_changes))
+                    update.append(Item(row.number, what, name, contact_changes, link=organisation))
                 else:
                     unchanged.append(Item(row.number, what, name))
 
@@ -388,18 +454,33 @@ register_import.register(ORGANISATIONS)
 # IOP agreements ---------------------------------------------------------------------------
 
 PARTNERSHIP_COLUMNS = (
-    tabular.Column("title", "titel", ("avtal", "avtalets namn", "namn", "title"), True, ""),
+    tabular.Column(
+        "title",
+        "titel",
+        ("avtal", "avtalets namn", "avtalsnamn", "benämning", "namn", "title"),
+        True,
+        "",
+    ),
     tabular.Column(
         "case_number",
         "diarienummer",
-        ("dnr", "diarienr", "ärendenummer"),
+        ("dnr", "diarienr", "ärendenummer", "ärendenr"),
         False,
         gettext_lazy("Matches the agreement in the register; without one, title and start date."),
     ),
     tabular.Column(
         "parties",
         "parter",
-        ("part", "organisationer", "organisationsnummer"),
+        (
+            "part",
+            "motpart",
+            "organisationer",
+            "organisation",
+            "förening",
+            "föreningar",
+            "organisationsnummer",
+            "orgnr",
+        ),
         True,
         gettext_lazy(
             "The organisations' numbers (or names), several separated by semicolons (;). "
@@ -409,39 +490,43 @@ PARTNERSHIP_COLUMNS = (
     tabular.Column(
         "decided_by",
         "beslutande nämnd",
-        ("nämnd", "beslutad av"),
+        ("nämnd", "beslutad av", "beslutsorgan"),
         True,
         gettext_lazy("The nämnd that decided the agreement, by name or abbreviation."),
     ),
     tabular.Column(
         "run_by",
         "ansvarig förvaltning",
-        ("förvaltning", "drivs av"),
+        ("förvaltning", "drivs av", "ansvarig"),
         True,
         gettext_lazy("The förvaltning running it: one you work in."),
     ),
-    tabular.Column("purpose", "syfte", ("ändamål",), True, ""),
+    tabular.Column("purpose", "syfte", ("ändamål", "beskrivning"), True, ""),
     tabular.Column(
-        "activities", "aktiviteter", ("verksamhet",), False, gettext_lazy("Comma-separated.")
+        "activities",
+        "aktiviteter",
+        ("verksamhet", "insatser"),
+        False,
+        gettext_lazy("Comma-separated."),
     ),
     tabular.Column(
         "start_date",
         "startdatum",
-        ("start", "giltigt från", "avtalsstart", "från"),
+        ("start", "giltigt från", "avtalsstart", "från", "från och med", "fr.o.m."),
         True,
         gettext_lazy("2026-02-27 or 27/2/2026."),
     ),
     tabular.Column(
         "end_date",
         "slutdatum",
-        ("slut", "giltigt till", "avtalsslut", "till"),
+        ("slut", "giltigt till", "avtalsslut", "till", "till och med", "t.o.m."),
         True,
         gettext_lazy("Not before the start date."),
     ),
     tabular.Column(
         "yearly_compensation",
         "årlig ersättning",
-        ("ersättning", "ersättning per år", "belopp"),
+        ("ersättning", "ersättning per år", "belopp", "årligt belopp", "belopp per år"),
         False,
         gettext_lazy("Whole kronor per year, e.g. 1 234 567 kr."),
     ),
@@ -518,9 +603,11 @@ class PartnershipPlanner(Rows):
             agreement, parties, is_new, changes = found
             what = _("IOP agreement")
             if is_new:
-                create.append(Item(row.number, what, agreement.title))
+                create.append(
+                    Item(row.number, what, agreement.title, values=self.values(agreement, parties))
+                )
             elif changes:
-                update.append(Item(row.number, what, agreement.title, changes))
+                update.append(Item(row.number, what, agreement.title, changes, link=agreement))
             else:
                 unchanged.append(Item(row.number, what, agreement.title))
                 continue
@@ -537,6 +624,22 @@ class PartnershipPlanner(Rows):
                     agreement.parties.set(parties)
 
         return super().plan(create, update, unchanged, write)
+
+    def values(self, agreement, parties):
+        """What a new agreement's preview shows: every field given, bodies and parties
+        by name."""
+        found = written(agreement, ("title", "case_number"), self.labels)
+        found += [
+            (str(self.labels["decided_by_id"]), agreement.decided_by.name),
+            (str(self.labels["run_by_id"]), agreement.run_by.name),
+            (str(self.labels["parties"]), ", ".join(sorted(p.name for p in parties))),
+        ]
+        return found + written(
+            agreement,
+            ("purpose", "activities", "start_date", "end_date", "yearly_compensation",
+             "notice_period_months"),
+            self.labels,
+        )  # fmt: skip
 
     def body(self, row, key, kind):
         name = self.required(row, key)

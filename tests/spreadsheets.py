@@ -5,9 +5,12 @@ reads as one, an error value, the wildcards and operators of a SUMIFS criterion,
 separators. Every workbook must show each of them as the plain text it is.
 """
 
+import csv
+import io
 import subprocess
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","x")',
@@ -82,3 +85,53 @@ def misread_cells(book, formulas_in=()):
         or cell.hyperlink is not None
         or (cell.data_type == "f" and sheet.title not in formulas_in)
     ]
+
+
+# A förvaltning's own list, as it has it -------------------------------------------------
+
+FORVALTNING_TITLES = ["Föreningsbidrag 2025", "Kultur- och fritidsförvaltningen"]
+
+
+def forvaltning_workbook(header, rows, *, total_of=None):
+    """An .xlsx as a förvaltning keeps its list: two merged title rows, an empty row, the
+    headers, the rows, and a "Summa" row with =SUM() under the column `total_of`."""
+    book = Workbook()
+    sheet = book.active
+    last = get_column_letter(len(header))
+    for number, title in enumerate(FORVALTNING_TITLES, start=1):
+        sheet.cell(number, 1, title)
+        sheet.merge_cells(f"A{number}:{last}{number}")
+    sheet.append([])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    if total_of is not None:
+        index = header.index(total_of) + 1
+        letter = get_column_letter(index)
+        first, end = 5, 4 + len(rows)
+        total = [None] * len(header)
+        total[0] = "Summa"
+        total[index - 1] = f"=SUM({letter}{first}:{letter}{end})"
+        sheet.append(total)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def forvaltning_csv(header, rows, *, total_of=None):
+    """The same list saved by Swedish Excel as CSV: Windows-1252, semicolons, the title
+    rows as lines of their own and the sum row's value as Excel computed it."""
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    for title in FORVALTNING_TITLES:
+        writer.writerow([title] + [""] * (len(header) - 1))
+    writer.writerow([""] * len(header))
+    writer.writerow(header)
+    writer.writerows(rows)
+    if total_of is not None:
+        index = header.index(total_of)
+        total = [""] * len(header)
+        total[0] = "Summa"
+        total[index] = str(sum(int(str(row[index]).replace(" ", "")) for row in rows))
+        writer.writerow(total)
+    return output.getvalue().encode("cp1252")

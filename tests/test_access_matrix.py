@@ -125,13 +125,16 @@ def user_list_upload(cast):
     """A list of users to invite, uploaded by the cast's administrator, not yet imported."""
     import hashlib
 
+    from municipality import import_columns, user_import
     from municipality.models import UserImport
 
+    found = import_columns.survey(user_import.KIND, USER_LIST, user_import.columns(), cast.admin)
     return UserImport.objects.create(
         made_by=cast.admin,
         file_name="anvandare.csv",
         digest=hashlib.sha256(USER_LIST).hexdigest(),
         data=USER_LIST,
+        mapping=import_columns.automatic(*found),
     )
 
 
@@ -164,14 +167,17 @@ def register_upload(cast):
     """A file of organisations uploaded by the cast's civil servant, not yet imported."""
     import hashlib
 
+    from municipality import register_import
     from municipality.models import RegisterImport
 
+    kind = register_import.kind_named("organisations")
     return RegisterImport.objects.create(
         kind="organisations",
         made_by=cast.staff,
         file_name="organisationer.csv",
         digest=hashlib.sha256(ORGANISATION_LIST).hexdigest(),
         data=ORGANISATION_LIST,
+        mapping=register_import.automatic(kind, ORGANISATION_LIST, cast.staff),
     )
 
 
@@ -187,6 +193,10 @@ EXPECTED = {
     "user_workbook": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "user_import": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
     "user_import_template": (None, {**same_for(FORBIDDEN), "admin": PAGE}),
+    "user_import_columns": (
+        lambda c: {"pk": user_list_upload(c).pk},
+        {**same_for(FORBIDDEN), "admin": PAGE},
+    ),
     "user_import_preview": (
         lambda c: {"pk": user_list_upload(c).pk},
         {**same_for(FORBIDDEN), "admin": PAGE},
@@ -195,6 +205,14 @@ EXPECTED = {
     # seen by whoever made it.
     "register_import": (lambda c: {"kind": "organisations"}, staff_only()),
     "register_import_template": (lambda c: {"kind": "organisations"}, staff_only()),
+    "register_import_refused": (
+        lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
+        {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},
+    ),
+    "register_import_columns": (
+        lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
+        {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},
+    ),
     "register_import_preview": (
         lambda c: {"kind": "organisations", "pk": register_upload(c).pk},
         {**staff_only(), "other_staff": NOT_FOUND, "kalmar_staff": NOT_FOUND},

@@ -189,9 +189,22 @@ FILLED = {
     "user_import": lambda c: {
         "file": SimpleUploadedFile("anvandare.csv", USER_LIST, "text/csv"),
     },
+    "user_import_columns": lambda c: {
+        "column_0": "first_name",
+        "column_1": "last_name",
+        "column_2": "email",
+        "column_3": "role",
+        "column_4": "municipality",
+        "column_5": "",  # not used: the upload's mapping changes
+    },
     "user_import_preview": lambda c: user_list_confirmation(),
     "register_import": lambda c: {
         "file": SimpleUploadedFile("organisationer.csv", ORGANISATION_LIST, "text/csv"),
+    },
+    "register_import_columns": lambda c: {
+        "column_0": "org_number",
+        "column_1": "name",
+        "column_2": "",
     },
     "register_import_preview": lambda c: register_confirmation(),
 }
@@ -204,7 +217,10 @@ def register_confirmation():
 
     record = RegisterImport.objects.latest("pk")
     plan = register_import.plan(
-        register_import.kind_named(record.kind), bytes(record.data), user=record.made_by
+        register_import.kind_named(record.kind),
+        bytes(record.data),
+        user=record.made_by,
+        mapping=record.mapping,
     )
     return {"digest": record.digest, "plan": plan.fingerprint()}
 
@@ -215,7 +231,7 @@ def user_list_confirmation():
     from municipality.models import UserImport
 
     record = UserImport.objects.latest("pk")
-    plan = user_import.plan(bytes(record.data))
+    plan = user_import.plan(bytes(record.data), record.mapping)
     return {"digest": record.digest, "plan": plan.fingerprint()}
 
 

@@ -12,6 +12,8 @@ from grants.grant_import import GRANTS
 from grants.models import Grant, Payment
 from municipality import register_import
 from municipality.history import entries
+from tests.import_steps import upload_and_map
+from tests.spreadsheets import forvaltning_csv, forvaltning_workbook
 from tests.test_access_post import changed_tables, snapshot
 
 HEADER = ["organisationsnummer", "bidragsform", "år", "syfte", "sökt belopp", "beviljat belopp",
@@ -134,7 +136,6 @@ def test_a_grant_paid_in_parts_takes_a_row_per_payment(cast, book):
         ({"beslutsdatum": "2024-02-30"}, "beslutsdatum", "inte ett datum"),
         ({"år": "tjugo"}, "år", "heltal"),
         ({"år": "1999"}, "år", "2000"),
-        ({"syfte": ""}, "syfte", "Fyll i syfte"),
         ({"konto": "BG 505-0108"}, "konto", "Kontrollsiffran"),
         ({"utbetalt belopp": "2 000 000"}, "utbetalt belopp", "överstiga"),
         ({"utbetalningsdatum": ""}, "utbetalningsdatum", "Fyll i"),
@@ -218,7 +219,6 @@ def test_a_failure_while_writing_leaves_the_database_unchanged(cast, book, monke
 
 def test_template_round_trip(client, cast, book):
     """Download the template, replace its example row with a grant of one's own, import."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
     from openpyxl import load_workbook
 
@@ -243,13 +243,54 @@ def test_template_round_trip(client, cast, book):
     sheet.append([values[header] for header in headers])
     output = io.BytesIO()
     workbook.save(output)
-    response = client.post(
-        reverse("register_import", args=["grants"]),
-        {"file": SimpleUploadedFile("ifylld.xlsx", output.getvalue())},
-    )
+    response = upload_and_map(client, "grants", output.getvalue(), "ifylld.xlsx")
     page = client.get(response["Location"])
     assert problems(page.context["plan"]) == []
     record, plan = page.context["record"], page.context["plan"]
     client.post(response["Location"], {"digest": record.digest, "plan": plan.fingerprint()})
     grant = Grant.objects.get(year=2023, organisation=cast.org)
     assert (grant.decision, grant.granted_amount) == ("granted", 20_000)
+
+
+@pytest.mark.parametrize("build", [forvaltning_workbook, forvaltning_csv])
+def test_a_forvaltnings_list_without_syfte_sökt_or_år_imports(cast, book, build):
+    """The year from "Bidrag 2023", the amount applied for the amount granted, the
+    purpose the scheme's name; "Utbet. datum" is the payment's date."""
+    header = ["Föreningsnamn", "Org.nr", "Bidragsform", "Bidrag 2023", "Beslutsdatum",
+              "Utbet. datum", "Utbetalt belopp", "Konto", "Anteckning"]  # fmt: skip
+    rows = [[cast.org.name, cast.org.org_number, "Verksamhetsbidrag", "12 000", "2023-02-01",
+             "2023-03-01", "12 000", "BG 505-0109", "Första året"]]  # fmt: skip
+    data = build(header, rows, total_of="Bidrag 2023")
+    result = register_import.run(GRANTS, data, user=cast.staff, file_name="lista")
+    assert result.notes == ["Rad 6 ser ut som en summarad och hoppas över."]
+    grant = Grant.objects.get(organisation=cast.org, year=2023)
+    assert (grant.purpose, grant.applied_amount, grant.granted_amount, grant.decision) == (
+        "Verksamhetsbidrag",
+        12_000,
+        12_000,
+        "granted",
+    )
+    assert list(grant.payments.values_list("paid_on", "amount")) == [
+        (datetime.date(2023, 3, 1), 12_000)
+    ]
+    again = register_import.plan(GRANTS, data, user=cast.staff)
+    assert (again.create, again.update) == ([], [])
+
+
+def test_a_grants_later_payment_row_is_left_out_with_its_grant_row(cast, book):
+    """A grant paid in two rows whose first row is wrong: both are refused, and nothing
+    of the grant is written."""
+    header = ["organisationsnummer", "bidragsform", "år", "syfte", "sökt belopp",
+              "beviljat belopp", "beslutsdatum", "utbetalningsdatum", "utbetalt belopp",
+              "konto"]  # fmt: skip
+    first = ["802002-3431", "Verksamhetsbidrag", "2023", "Läxhjälp.", "10000", "10000",
+             "2023-02-30", "2023-03-01", "5000", "BG 505-0109"]  # fmt: skip
+    second = [*first[:6], "2023-02-30", "2023-06-01", "5000", "BG 505-0109"]
+    other = ["802002-3431", "Verksamhetsbidrag", "2022", "Läxhjälp.", "9000", "9000",
+             "2022-02-01", "", "", ""]  # fmt: skip
+    data = forvaltning_workbook(header, [first, second, other])
+    result = register_import.run(GRANTS, data, user=cast.staff, file_name="x", good_rows_only=True)
+    assert result.refused == [5, 6]
+    assert list(Grant.objects.filter(organisation=cast.org, year__in=[2022, 2023]).values_list(
+        "year", flat=True)) == [2022]  # fmt: skip
+    assert not Payment.objects.filter(grant__year=2023, grant__organisation=cast.org).exists()

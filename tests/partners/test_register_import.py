@@ -4,7 +4,6 @@ preview, the confirmation, matching and idempotency, all or nothing, and the his
 import csv
 import io
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,6 +12,7 @@ from municipality.history import entries
 from municipality.models import RegisterImport
 from partners.models import ContactPerson, Organisation, Partnership
 from partners.register_import import ORGANISATIONS, PARTNERSHIPS
+from tests.import_steps import upload_and_map
 from tests.test_access_post import changed_tables, snapshot
 
 ORG_HEADER = [
@@ -249,10 +249,8 @@ def test_an_agreement_of_another_förvaltning_is_refused(cast):
 
 
 def upload(client, kind, data, name="register.csv"):
-    return client.post(
-        reverse("register_import", args=[kind]),
-        {"file": SimpleUploadedFile(name, data, "text/csv")},
-    )
+    """Upload the file and take the mapping step as it is pre-filled."""
+    return upload_and_map(client, kind, data, name)
 
 
 def test_upload_preview_confirm(client, cast):
@@ -296,11 +294,12 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_at_upload(client, cast):
     assert RegisterImport.objects.count() == 0
 
 
-def test_a_missing_required_column_is_refused(client, cast):
+def test_a_missing_required_column_must_be_chosen_in_the_mapping_step(client, cast):
     client.force_login(cast.staff)
     response = upload(client, "partnerships", csv_file(["titel", "syfte"], [["a", "b"]]))
-    errors = response.context["form"].errors["file"]
-    assert errors[0].startswith("Filen saknar obligatoriska kolumner")
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert "Välj kolumnen som innehåller ”Parter”: importen behöver den." in errors
 
 
 def test_template_round_trip(client, cast):
@@ -319,10 +318,7 @@ def test_template_round_trip(client, cast):
     sheet.append(["802479-1454", "Gatans röst", "stiftelse"])
     output = io.BytesIO()
     book.save(output)
-    response = client.post(
-        reverse("register_import", args=["organisations"]),
-        {"file": SimpleUploadedFile("ifylld.xlsx", output.getvalue())},
-    )
+    response = upload(client, "organisations", output.getvalue(), "ifylld.xlsx")
     page = client.get(response["Location"])
     assert problems(page.context["plan"]) == []
     assert [i.name for i in page.context["plan"].create] == [
@@ -370,3 +366,42 @@ def test_a_protected_contact_person_is_not_shown_in_the_preview(cast):
     ((item),) = result.update
     assert cast.contact.name not in item.name
     assert item.changes == [("telefon", "Skyddade personuppgifter", "Skyddade personuppgifter")]
+
+
+def test_email_and_phone_beside_a_contact_person_are_the_contact_persons(cast):
+    """The förvaltning's own list: "E-post" and "Telefon" beside "Kontaktperson" are the
+    person's; the organisation's own address is left as it is."""
+    cast.org.email = "info@rodakorset.example"
+    cast.org.phone = "040-10 00 00"
+    cast.org.save()
+    header = ["Föreningsnamn", "Org.nr", "Kontaktperson", "E-post", "Telefon", "Ort"]
+    rows = [[cast.org.name, cast.org.org_number, "Lena Ny", "lena@ny.example", "070-1", "Malmö"]]
+    data = csv_file(header, rows)
+    register_import.run(ORGANISATIONS, data, user=cast.staff, file_name="lista.csv")
+    cast.org.refresh_from_db()
+    assert (cast.org.email, cast.org.phone, cast.org.city) == (
+        "info@rodakorset.example",
+        "040-10 00 00",
+        "Malmö",
+    )
+    person = cast.org.contacts.get(name="Lena Ny")
+    assert (person.email, person.phone) == ("lena@ny.example", "070-1")
+
+
+def test_email_without_a_contact_column_is_the_organisations(cast):
+    header = ["Organisation", "Orgnr", "E-post", "Telefon"]
+    data = csv_file(header, [[cast.org.name, cast.org.org_number, "ny@rk.example", "040-2"]])
+    register_import.run(ORGANISATIONS, data, user=cast.staff, file_name="lista.csv")
+    cast.org.refresh_from_db()
+    assert (cast.org.email, cast.org.phone) == ("ny@rk.example", "040-2")
+
+
+def test_the_organisations_own_columns_beside_a_contact_person(cast):
+    header = ["Namn", "Organisationsnummer", "Föreningens e-post", "Kontaktperson", "Mejl"]
+    row = [cast.org.name, cast.org.org_number, "kansli@rk.example", "Lena Ny", "lena@ny.example"]
+    register_import.run(ORGANISATIONS, csv_file(header, [row]), user=cast.staff, file_name="x")
+    cast.org.refresh_from_db()
+    assert cast.org.email == "kansli@rk.example"
+    assert list(cast.org.contacts.filter(name="Lena Ny").values_list("email", flat=True)) == [
+        "lena@ny.example"
+    ]
