@@ -165,14 +165,15 @@ MALFORMED = {
     ),
     "no header row, only data": (
         "Åsa;asa@kommun.se;Socialförvaltningen\r\n".encode(),
-        "Hittade inga kända kolumnrubriker på första raden. Första raden ska ange kolumnerna, "
-        "till exempel: förnamn, e-post, nämnder/förvaltningar. Kolumnerna skiljs åt med "
-        "semikolon eller kommatecken.",
+        "Hittade inga kända kolumnrubriker på de första raderna. Rubrikraden ska ange "
+        "kolumnerna, till exempel: förnamn, e-post, nämnder/förvaltningar. Raderna överst "
+        "innehåller: ”Åsa | asa@kommun.se | Socialförvaltningen”.",
     ),
     "a delimiter that is neither semicolon nor comma": (
         "förnamn|e-post\r\nÅsa|asa@kommun.se\r\n".encode(),
-        "Hittade inga kända kolumnrubriker på första raden. Första raden ska ange kolumnerna, "
-        "till exempel: förnamn, e-post, nämnder/förvaltningar. Kolumnerna skiljs åt med "
+        "Hittade inga kända kolumnrubriker på de första raderna. Rubrikraden ska ange "
+        "kolumnerna, till exempel: förnamn, e-post, nämnder/förvaltningar. Raderna överst "
+        "innehåller: ”förnamn|e-post”; ”Åsa|asa@kommun.se”. Kolumnerna skiljs åt med "
         "semikolon eller kommatecken.",
     ),
     "a required column missing": (
