@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipality import import_columns, personal_data, tabular
+from municipality import import_columns, personal_data, tabular, write_lock
 from municipality.inputs import refuse_line_breaks
 from municipality.models import RegisterImport
 from municipality.spreadsheet import Book
@@ -41,6 +41,7 @@ MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a grant file of 50,000 rows, with room to
 MAX_ROWS = 50_000
 SHOWN = 200  # rows of each part of a preview shown on the page
 REASON_LENGTH = 100  # simple_history's history_change_reason
+LOCK = "register_import"  # held while an import plans and writes (write_lock)
 
 
 class Changed(Exception):
@@ -238,7 +239,10 @@ def run(
 ):
     """Plan the file and, if it has no problems (Refused otherwise) and its plan is the one
     with `fingerprint` when given (Changed otherwise), write it: all rows or none. With
-    `good_rows_only`, the rows with problems are left out and the others written."""
+    `good_rows_only`, the rows with problems are left out and the others written. One
+    import at a time plans and writes (write_lock): the second plans against the first's
+    rows."""
+    write_lock.hold(LOCK)
     if good_rows_only:
         result = partial(kind, data, user=user, mapping=mapping)
         if result is None:
@@ -450,6 +454,7 @@ def confirm(record, *, user, digest, fingerprint, good_rows_only=False):
     shown (`fingerprint`); then the bytes are let go and what was done remembered. After
     a partial import (`good_rows_only`), the refused rows' workbook is kept instead, to be
     downloaded and corrected, and removed with the uploads after a day."""
+    write_lock.hold(LOCK)
     locked = RegisterImport.objects.select_for_update().get(pk=record.pk)
     if locked.imported_at is not None or not locked.is_intact or digest != locked.digest:
         raise Changed

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipality import import_columns, invitations, personal_data, tabular
+from municipality import import_columns, invitations, personal_data, tabular, write_lock
 from municipality.inputs import refuse_line_breaks
 from municipality.models import Body, Membership, Municipality, Role, User, UserImport
 
@@ -552,6 +552,7 @@ def upload(file, *, by):
 def confirm(record, *, digest, fingerprint):
     """Import the kept file if it is the one previewed (`digest`) and its plan is the one
     shown (`fingerprint`); the file is then let go, and the created users remembered."""
+    write_lock.hold("user_import")  # a second list plans against the first's users
     locked = UserImport.objects.select_for_update().get(pk=record.pk)
     if locked.imported_at is not None or not locked.is_intact or digest != locked.digest:
         raise Changed
