@@ -13,6 +13,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -152,8 +153,8 @@ COLUMNS = (
         ("bankgiro", "plusgiro", "utbetalt till", "bankgiro/plusgiro", "bg/pg", "kontonummer"),
         False,
         gettext_lazy(
-            "Where it was paid, e.g. “BG 505-0109” or “PG 90 20 01-7”. Empty: the "
-            "organisation's confirmed account."
+            "Where it was paid: the organisation's confirmed account, e.g. “BG 505-0109” "
+            "or “PG 90 20 01-7”; another account is refused. Empty: the confirmed account."
         ),
     ),
 )  # fmt: skip
@@ -632,19 +633,25 @@ class GrantPlanner(Rows):
         return payment
 
     def account(self, row, organisation):
+        """The account the row's payment went to: the organisation's confirmed one. A
+        cell naming another account is refused, as the payment form refuses it: a new
+        account is entered on the organisation's page and confirmed by a colleague, so
+        that no one person can send money to an account of their own choosing."""
+        account = self.accounts.get(organisation.pk)
         written = self.text(row, "account")
+        if written is None:
+            return None, None
+        if account is None:
+            self.problem(
+                row,
+                "account",
+                _(
+                    "The organisation has no confirmed payment account. Enter it on the "
+                    "organisation's page, have a colleague confirm it, and import again."
+                ),
+            )
+            return None, None
         if not written:
-            account = self.accounts.get(organisation.pk)
-            if account is None:
-                self.problem(
-                    row,
-                    "account",
-                    _(
-                        "Fill in the account paid to: the organisation has no confirmed "
-                        "payment account."
-                    ),
-                )
-                return None, None
             return account.kind, account.number
         lowered = folded(written)
         kind = "bankgiro"
@@ -658,10 +665,27 @@ class GrantPlanner(Rows):
                 kind, lowered = named, lowered[len(prefix) :].lstrip(" :")
                 break
         try:
-            return kind, giro.validate(kind, lowered)
+            number = giro.validate(kind, lowered)
         except ValidationError as error:
             self.problem(row, "account", error.messages[0])
             return None, None
+        if (kind, number) != (account.kind, account.number):
+            self.problem(
+                row,
+                "account",
+                _(
+                    "%(written)s is not the organisation's confirmed account (%(account)s). "
+                    "Payments go to the confirmed account only: leave the cell empty, or "
+                    "enter the new account on the organisation's page and have a colleague "
+                    "confirm it first."
+                )
+                % {
+                    "written": capfirst(f"{PaymentAccount.Kind(kind).label} {number}"),
+                    "account": f"{PaymentAccount.Kind(account.kind).label} {account.number}",
+                },
+            )
+            return None, None
+        return kind, number
 
 
 def plan(table, user, progress):

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from grants.grant_import import GRANTS
-from grants.models import Grant, Payment
+from grants.models import AccountChange, Grant, Payment
 from municipality import register_import
 from municipality.history import entries
 from tests.import_steps import upload_and_map
@@ -294,3 +294,67 @@ def test_a_grants_later_payment_row_is_left_out_with_its_grant_row(cast, book):
     assert list(Grant.objects.filter(organisation=cast.org, year__in=[2022, 2023]).values_list(
         "year", flat=True)) == [2022]  # fmt: skip
     assert not Payment.objects.filter(grant__year=2023, grant__organisation=cast.org).exists()
+
+
+# The konto column: money goes to the confirmed account only, as in the payment form ------
+
+
+def test_another_account_than_the_confirmed_one_is_refused(cast, book):
+    before = snapshot()
+    data = csv_file([row(år="2023", konto="BG 5050-1055")])
+    with pytest.raises(register_import.Refused) as refused:
+        register_import.run(GRANTS, data, user=cast.staff, file_name="b.csv")
+    ((number, column, message),) = problems(refused.value.plan)
+    assert (number, column) == (2, "konto")
+    assert message.startswith("Bankgiro 5050-1055 är inte organisationens bekräftade konto")
+    assert "(bankgiro 505-0109)" in message and "kollega" in message
+    assert changed_tables(before, snapshot()) == []
+
+
+def test_an_account_waiting_for_confirmation_is_not_yet_one_to_pay(cast, book):
+    AccountChange.objects.create(
+        organisation=cast.org,
+        kind="bankgiro",
+        number="5050-1055",
+        signatory="Ordförande",
+        entered_by=cast.staff,
+    )
+    result = register_import.plan(
+        GRANTS, csv_file([row(år="2023", konto="5050-1055")]), user=cast.staff
+    )
+    assert [(c, "bekräftade konto" in m) for _r, c, m in problems(result)] == [("konto", True)]
+
+
+def test_the_confirmed_account_written_otherwise_is_accepted(cast, book):
+    result = register_import.run(
+        GRANTS, csv_file([row(år="2023", konto="bankgiro 5050109")]), user=cast.staff,
+        file_name="b.csv",
+    )  # fmt: skip
+    assert problems(result) == []
+    payment = Payment.objects.get(grant__year=2023, grant__organisation=cast.org)
+    assert (payment.account_kind, payment.account_number) == ("bankgiro", "505-0109")
+
+
+def test_without_a_confirmed_account_no_payment_is_imported_to_a_written_one(cast, book):
+    before = snapshot()
+    data = csv_file([row(organisationsnummer=cast.other_org.org_number, år="2023")])
+    with pytest.raises(register_import.Refused) as refused:
+        register_import.run(GRANTS, data, user=cast.staff, file_name="b.csv")
+    ((_number, column, message),) = problems(refused.value.plan)
+    assert column == "konto" and "inget bekräftat betalkonto" in message
+    assert changed_tables(before, snapshot()) == []
+
+
+def test_the_preview_names_the_account_and_a_partial_import_leaves_the_row_out(client, cast, book):
+    client.force_login(cast.staff)
+    data = csv_file([row(år="2023"), row(år="2022", konto="BG 5050-1055")])
+    response = upload_and_map(client, "grants", data)
+    page = client.get(response["Location"])
+    assert "Bankgiro 5050-1055 är inte organisationens bekräftade konto" in page.content.decode()
+    client.post(
+        response["Location"],
+        {"digest": page.context["record"].digest, "plan": page.context["good_rows"].fingerprint(),
+         "rows": "good"},
+    )  # fmt: skip
+    paid = Payment.objects.filter(grant__organisation=cast.org, grant__year__in=[2022, 2023])
+    assert list(paid.values_list("grant__year", "account_number")) == [(2023, "505-0109")]
