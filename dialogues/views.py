@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dialogues import feedback, feeds, forwarding, ical, lists_export, scheduling, structures
+from dialogues import (
+    feedback,
+    feeds,
+    forwarding,
+    ical,
+    lists_export,
+    scheduling,
+    structures,
+)
 from dialogues import invitations as invitations_mod
 from dialogues.filters import ForumFilter
 from dialogues.forms import (
@@ -26,6 +34,7 @@ from dialogues.forms import (
     ObservationForm,
     RaisedFormSet,
 )
+from dialogues.meeting_log import log_meeting
 from dialogues.models import (
     CalendarFeed,
     Forum,
@@ -320,10 +329,7 @@ def meeting_log(request, pk):
     )
     raised = RaisedFormSet(data, prefix="raised", form_kwargs={"meeting": meeting})
     if data is not None and form.is_valid() and attendance.is_valid() and raised.is_valid():
-        attendance.save()
-        form.instance.count_people()
-        form.save()
-        raised_now = [raised_form.save() for raised_form in raised if raised_form.has_changed()]
+        raised_now = log_meeting(form, attendance, raised)
         messages.success(request, _("The meeting was logged."))
         for observation in raised_now:
             if observation.forwarded_to_id:

@@ -733,14 +733,6 @@ def amount_paid(grant, excluding=None):
     return payments.aggregate(total=Sum(SIGNED_AMOUNT))["total"] or 0
 
 
-def record_payment(grant_id, save):
-    """Run `save(grant)` under a lock on the grant row, with the grant read inside the lock,
-    so two people paying at once are checked one after the other."""
-    with transaction.atomic():
-        grant = Grant.objects.select_for_update().get(pk=grant_id)
-        return save(grant)
-
-
 class GrantReport(models.Model):
     """The report back (återrapportering) on a grant, and any recovery (återkrav)."""
 

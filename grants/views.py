@@ -3,7 +3,6 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from grants import exports as grant_exports
 from grants import lists_export as grants_lists_export
+from grants import payments
 from grants.forms import (
     AccountChangeForm,
     GrantForm,
@@ -33,7 +33,6 @@ from grants.models import (
     Payment,
     PaymentAccount,
     default_report_due,
-    record_payment,
 )
 from grants.tables import GrantTable
 from municipality import access, exports, history, inputs, list_exports, lists
@@ -169,23 +168,13 @@ def payment_create(request, pk):
     if request.method != "POST":
         form = PaymentForm(grant=grant)
     else:
-
-        def save(locked):
-            form = PaymentForm(request.POST, grant=locked)
-            if not form.is_valid():
-                return form, None
-            if Payment.objects.filter(token=form.cleaned_data["token"]).exists():
-                return form, False
-            form.instance.created_by = request.user
-            form.save()
-            return form, True
-
-        form, saved = record_payment(grant.pk, save)
-        if saved is not None:
-            if saved:
-                messages.success(request, _("The payment was recorded."))
-            else:
+        paid = payments.pay(grant.pk, request.POST, user=request.user)
+        form = paid.form
+        if paid.payment is not None or paid.again:
+            if paid.again:
                 messages.info(request, _("This payment was already recorded; nothing was added."))
+            else:
+                messages.success(request, _("The payment was recorded."))
             return redirect(grant)
     return form_page(
         request, form, _("Payment of %(grant)s") % {"grant": grant}, grant.get_absolute_url()
@@ -204,23 +193,13 @@ def payment_reverse(request, pk):
     access.require(request.user, "change_grant", grant)
     form = ReversalForm(request.POST or None, initial={"paid_on": timezone.localdate()})
     if form.is_valid():
-
-        def save(locked):
-            if payment.reverses_id or Payment.objects.filter(reverses=payment).exists():
-                return None
-            return Payment.objects.create(
-                grant=locked,
-                reverses=payment,
-                paid_on=form.cleaned_data["paid_on"],
-                amount=payment.amount,
-                account_kind=payment.account_kind,
-                account_number=payment.account_number,
-                reference=payment.reference,
-                reversal_reason=form.cleaned_data["reason"],
-                created_by=request.user,
-            )
-
-        if record_payment(grant.pk, save) is None:
+        reversal = payments.reverse_payment(
+            payment,
+            paid_on=form.cleaned_data["paid_on"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+        if reversal is None:
             messages.error(request, _("This payment cannot be reversed (again)."))
         else:
             messages.success(request, _("The payment was reversed."))
@@ -405,11 +384,7 @@ def account_edit(request, pk):
     if pending is None and may_propose:
         form = AccountChangeForm(request.POST or None, organisation=organisation)
         if form.is_valid():
-            form.instance.entered_by = user
-            try:
-                with transaction.atomic():
-                    form.save()
-            except IntegrityError:
+            if payments.propose_account_change(form, user=user) is None:
                 messages.error(request, _("Another change was entered at the same time."))
                 return redirect("account_edit", organisation.pk)
             messages.success(
