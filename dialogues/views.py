@@ -77,7 +77,7 @@ def forum_list(request):
         {
             "filter": filterset,
             "table": table,
-            "may_create": access.allows(request.user, "create_forum"),
+            "can": access.answers(request.user, "create_forum"),
         },
     )
 
@@ -96,8 +96,7 @@ def forum_detail(request, pk):
         "forum": forum,
         "upcoming": meetings.filter(start__gte=now).order_by("start")[:20],
         "past": meetings.filter(start__lt=now).order_by("-start")[:20],
-        "may_edit": access.allows(user, "change_forum", forum),
-        "may_schedule": access.allows(user, "schedule_meeting", forum),
+        "can": access.answers(user, change_forum=forum, schedule_meeting=forum),
         "history": None,
     }
     if access.allows(user, "read_history"):
@@ -149,7 +148,7 @@ def meeting_list(request):
             "filter": filterset,
             "table": table,
             "past": past,
-            "may_schedule": access.allows(request.user, "schedule_meeting"),
+            "can": access.answers(request.user, "schedule_meeting"),
         },
     )
 
@@ -220,7 +219,7 @@ def meeting_calendar(request):
             "following": following.strftime("%Y-%m"),
             "this_month": today.strftime("%Y-%m"),
             "showing_this_month": (month.year, month.month) == (today.year, today.month),
-            "may_book": access.allows(request.user, "schedule_meeting"),
+            "can": access.answers(request.user, "schedule_meeting"),
         },
     )
 
@@ -250,9 +249,11 @@ def meeting_detail(request, pk):
     context = {
         "meeting": meeting,
         "invitations": invitations,
-        "may_read_record": may_read_record,
-        "may_edit": access.allows(user, "change_meeting", meeting),
-        "may_log": may_log,
+        "can": {
+            "read_meeting_record": may_read_record,
+            "keep_meeting": may_log,
+            **access.answers(user, change_meeting=meeting),
+        },
     }
     if may_log:
         sent = list(meeting.calendar_messages.select_related("sent_by"))
@@ -440,7 +441,7 @@ def observation_update(request, pk):
             "observation": observation,
             "form": form,
             "contacts": contacts,
-            "may_edit": may_edit,
+            "can": {"change_observation": may_edit},
             "visible_meetings": access.visible_pks(user, [observation.meeting]),
         },
     )

@@ -74,10 +74,13 @@ def grant_list(request):
             "filter": filterset,
             "table": table,
             "totals": totals,
-            "may_create": access.allows(request.user, "create_grant"),
-            "may_download": access.allows(request.user, "download_grant_workbook"),
+            "can": access.answers(
+                request.user,
+                "create_grant",
+                "download_grant_workbook",
+                "read_municipality_reports",
+            ),
             "direct_max": settings.EXPORT_DIRECT_MAX_GRANTS,
-            "may_read_reports": access.allows(request.user, "read_municipality_reports"),
             "workbook_form": WorkbookForm(
                 initial={"changes_from": period[0], "changes_to": period[1]}
             ),
@@ -110,7 +113,7 @@ def grant_detail(request, pk):
         ),
         "report": report,
         "report_overdue": report is not None and report.is_overdue_on(),
-        "may_edit": access.allows(user, "change_grant", grant),
+        "can": access.answers(user, change_grant=grant),
         "show_accounts": access.allows(user, "see_payment_account", grant.organisation),
         "history": None,
     }
@@ -321,7 +324,7 @@ def scheme_list(request):
         {
             "rows": rows,
             "years": years,
-            "may_create": access.allows(request.user, "create_grant_scheme"),
+            "can": access.answers(request.user, "create_grant_scheme"),
             "editable": set(
                 GrantScheme.objects.editable_by(request.user).values_list("pk", flat=True)
             ),
@@ -403,9 +406,12 @@ def account_edit(request, pk):
             "pending": pending,
             "account": organisation_account(organisation) if see_account else None,
             "see_account": see_account,
-            "may_change": access.allows(user, "change_payment_account", organisation),
-            "may_confirm": access.allows(user, "confirm_payment_account", pending),
-            "may_withdraw": access.allows(user, "withdraw_payment_account_change", pending),
+            "can": access.answers(
+                user,
+                change_payment_account=organisation,
+                confirm_payment_account=pending,
+                withdraw_payment_account_change=pending,
+            ),
             "heading": _("Payment account of %(organisation)s") % {"organisation": organisation},
             "cancel_url": organisation.get_absolute_url(),
         },

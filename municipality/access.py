@@ -311,6 +311,14 @@ def allows(user, name, obj=None):
     return rules.test_rule(name, user, obj)
 
 
+def answers(user, *names, **asked):
+    """The named rules' answers, as templates ask them (`can.change_grant`): each rule in
+    `names` asked without an object, each in `asked` about its object."""
+    found = {name: allows(user, name) for name in names}
+    found.update((name, allows(user, name, obj)) for name, obj in asked.items())
+    return found
+
+
 class ReadOnly(PermissionDenied):
     """The user may see the object but not change it; the 403 page says so."""
 

@@ -30,7 +30,7 @@ def start(request):
     may_administer = access.allows(user, "administer")
     context = {
         "memberships": user.memberships.select_related("body").order_by("body__name"),
-        "may_administer": may_administer,
+        "can": {"administer": may_administer},
         "first_steps": founding.first_steps() if may_administer else None,
         **start_page.sections_for(user),
     }
@@ -94,17 +94,20 @@ def organisation_detail(request, pk):
         "raised": Observation.objects.visible_to(user).raised_by(organisation)[:RECENT],
         "contacts": contacts,
         "show_contacts": show_contacts,
-        "may_edit": access.allows(user, "change_organisation", organisation),
-        "may_read_notes": access.allows(user, "read_organisation_notes", organisation),
-        "may_edit_contacts": access.allows(user, "change_organisation_contacts", organisation),
-        # One answer for all: the organisation's contact persons share one scope.
-        "may_extract_contacts": access.allows(user, "extract_contact_data", contacts.first()),
-        "may_propose_account": access.allows(user, "propose_payment_account", organisation),
+        "can": access.answers(
+            user,
+            change_organisation=organisation,
+            read_organisation_notes=organisation,
+            change_organisation_contacts=organisation,
+            # One answer for all: the organisation's contact persons share one scope.
+            extract_contact_data=contacts.first(),
+            propose_payment_account=organisation,
+        ),
         "history": None,
     }
     if access.allows(user, "see_payment_account", organisation):
         context["account"] = PaymentAccount.objects.filter(organisation=organisation).first()
-    if "account" in context or context["may_propose_account"]:
+    if "account" in context or context["can"]["propose_payment_account"]:
         context["pending_account"] = organisation.account_changes.pending().first()
     if access.allows(user, "read_history"):
         entries = history.entries(Organisation.history.filter(id=organisation.pk))
@@ -141,7 +144,7 @@ def partnership_detail(request, pk):
         "partnership": partnership,
         "steering_group": steering_group,
         "chain": partnership.renewal_chain(),
-        "may_edit": access.allows(user, "change_partnership", partnership),
+        "can": access.answers(user, change_partnership=partnership),
         "visible_parties": access.visible_pks(user, partnership.parties.all()),
         "visible_forums": access.visible_pks(user, [steering_group]),
         "history": None,

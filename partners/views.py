@@ -37,7 +37,7 @@ def organisation_list(request):
         {
             "filter": filterset,
             "table": table,
-            "may_create": access.allows(request.user, "create_organisation"),
+            "can": access.answers(request.user, "create_organisation"),
         },
     )
 
@@ -179,7 +179,7 @@ def partnership_list(request):
         {
             "filter": filterset,
             "table": table,
-            "may_create": access.allows(request.user, "create_partnership"),
+            "can": access.answers(request.user, "create_partnership"),
         },
     )
 

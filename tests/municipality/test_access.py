@@ -1,5 +1,6 @@
 """The access module: one derived scope per user, and querysets that start from it."""
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -123,3 +124,20 @@ def test_an_administrator_reaches_every_municipality(cast):
 def test_no_condition_applying_matches_nothing():
     assert access.any_of(None, frozenset(), 0) == access.NOTHING
     assert not Body.objects.filter(access.NOTHING).exists()
+
+
+def test_templates_get_the_rules_answers_by_name(cast):
+    """`can.<rule>`: each rule asked about its own object, or about none."""
+    answers = access.answers(
+        cast.staff, "create_organisation", change_forum=cast.asf_forum, change_grant=None
+    )
+    assert answers == {
+        "create_organisation": True,
+        "change_forum": True,
+        "change_grant": False,
+    }
+    assert access.answers(cast.representative, "create_organisation") == {
+        "create_organisation": False
+    }
+    with pytest.raises(KeyError):
+        access.answers(cast.staff, "no_such_rule")
