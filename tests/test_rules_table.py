@@ -154,9 +154,7 @@ def test_every_rule_is_asked_about_something_it_can_allow(cast):
     never = [
         rule
         for rule in access.DESCRIPTIONS
-        if all(
-            answer(cast.user(key), rule, subject_of(rule, objects)) == "–" for key, _ in ROLES
-        )
+        if all(answer(cast.user(key), rule, subject_of(rule, objects)) == "–" for key, _ in ROLES)
     ]
     assert never == []
 
