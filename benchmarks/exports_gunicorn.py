@@ -1,5 +1,5 @@
 """Benchmark: the largest export each role may take at once, through gunicorn with its
-default sync worker and 30 s timeout, as the README's production command runs it.
+default sync worker and 30 s timeout, as docs/operations.md's production command runs it.
 
 Run: .venv/bin/python benchmarks/exports_gunicorn.py [--grants 2000]
 

@@ -1,8 +1,8 @@
 """Settings for Samverkansregistret, one module, configured by environment variables.
 
 Local use needs no variables at all (SQLite under var/). Production sets at least
-DEBUG=0 (the default), SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and HTTPS=1; the README
-lists the rest.
+DEBUG=0 (the default), SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and HTTPS=1;
+docs/configuration.md lists the rest.
 """
 
 import datetime

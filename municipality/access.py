@@ -295,7 +295,7 @@ def in_scope(manager_name, method="visible_to"):
 
 # The rule registry -------------------------------------------------------------------------
 
-# name -> one line on what it says (English; the README's table is made from these).
+# name -> one line on what it says (English; docs/access.md's table is made from these).
 DESCRIPTIONS = {}
 
 

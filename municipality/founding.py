@@ -104,8 +104,9 @@ def _body(municipality, name, short_name, kind):
 
 
 def first_steps():
-    """Getting started on an empty installation, for its administrator: the steps of the
-    README's Driftsättning, each marked done once it is. None once users are invited."""
+    """Getting started on an empty installation, for its administrator: the steps of
+    Driftsättning in docs/operations.md, each marked done once it is. None once users are
+    invited."""
     if User.objects.exclude(role=Role.ADMIN).exists():
         return None
     return [

@@ -1,4 +1,4 @@
-"""Layers that run one way (DESIGN.md): the base knows no feature, the features do not
+"""Layers that run one way (docs/architecture.md): the base knows no feature, the features do not
 know each other, and the pages that gather across them live above them, in `overview`.
 
 Also the steering-group link turned around: a forum names the agreement it steers."""

@@ -1,5 +1,5 @@
 """Going live in a real browser: from an empty installation to an invited user's first
-login, as the README's Driftsättning steg för steg describes it."""
+login, as Driftsättning steg för steg in docs/operations.md describes it."""
 
 import re
 
