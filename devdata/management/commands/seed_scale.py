@@ -2,8 +2,8 @@
 
 It writes into every app (bodies and users, organisations and agreements, forums and
 meetings, grants and payments, and their change history), so like `load_demo` it is a
-composition root and lives beside it in `overview`, the top layer, which may know every
-app. Unlike `load_demo` it makes no attempt to be idempotent: it refuses a database that
+composition root and lives beside it in `devdata`, at the top, which may know every app.
+Unlike `load_demo` it makes no attempt to be idempotent: it refuses a database that
 already holds data unless told otherwise (`--allow-existing`, alias `--force`), and then
 adds new municipalities beside what is there.
 
