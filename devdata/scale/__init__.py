@@ -28,11 +28,11 @@ def build(run):
             else max(opts["organisations"] // 20, 3 * n)
         )
         sizes["forums"] = share(forums)
-        city(run, index, groups, sizes)
+        build_city(run, index, groups, sizes)
     return run.counts
 
 
-def city(run, index, groups, sizes):
+def build_city(run, index, groups, sizes):
     place = municipality.municipality(run, index)
     run.say(f"{place.name} ({place.code}): {sizes}")
     city = City(index=index, place=place)

@@ -18,10 +18,10 @@ SCHEME_KINDS = [
     (GrantScheme.Kind.PREMISES, "Lokalbidrag"),
     (GrantScheme.Kind.DEVELOPMENT, "Utvecklingsbidrag"),
 ]
-D = Grant.Decision
+Decision = Grant.Decision
 DECIDED_BY = (Grant.DecidedBy.COMMITTEE, Grant.DecidedBy.DELEGATE)
 DECIDED_BY_WEIGHTS = (35, 65)
-DECISIONS = (D.GRANTED, D.PARTLY, D.REJECTED)
+DECISIONS = (Decision.GRANTED, Decision.PARTLY, Decision.REJECTED)
 DECISION_WEIGHTS = (70, 18, 12)
 
 
@@ -100,13 +100,13 @@ def grants(run, city, count):
         decision_date = datetime.date(year, 1, 15) + datetime.timedelta(days=rng.randint(0, 300))
         decided_by = rng.choices(DECIDED_BY, DECIDED_BY_WEIGHTS)[0]
         if decision_date > run.today:
-            decision, granted, decision_date, decided_by = D.APPLIED, None, None, ""
+            decision, granted, decision_date, decided_by = Decision.APPLIED, None, None, ""
         else:
             decision = rng.choices(DECISIONS, DECISION_WEIGHTS)[0]
             granted = {
-                D.GRANTED: applied,
-                D.PARTLY: applied * rng.randint(4, 9) // 10,
-                D.REJECTED: 0,
+                Decision.GRANTED: applied,
+                Decision.PARTLY: applied * rng.randint(4, 9) // 10,
+                Decision.REJECTED: 0,
             }[decision]
         delegated = decided_by == Grant.DecidedBy.DELEGATE
         short = committee_short[scheme.committee_id]
@@ -134,7 +134,7 @@ def grants(run, city, count):
                     if not decision_date
                     else run.person() + (", enhetschef" if delegated else "")
                 ),
-                no_conflict_of_interest=decision != D.APPLIED,
+                no_conflict_of_interest=decision != Decision.APPLIED,
                 created_by=city.bodies.keeper[scheme.committee_id],
             )
         )
