@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "dialogues",
     "grants",
     "overview",
+    "devdata",
 ]
 
 MIDDLEWARE = [

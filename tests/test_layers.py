@@ -1,5 +1,6 @@
-"""Layers that run one way (docs/architecture.md): the base knows no feature, the features do not
-know each other, and the pages that gather across them live above them, in `overview`.
+"""Layers that run one way (docs/architecture.md): the base knows no feature, the features
+do not know each other, and what gathers across them lives above them: the pages in
+`overview`, the demo and scale data in `devdata`. Neither of those two knows the other.
 
 Also the steering-group link turned around: a forum names the agreement it steers."""
 
@@ -19,7 +20,14 @@ from tests.partners.test_partnerships import form_data
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # Lower numbers lie lower; an app may import its own layer's modules only from itself.
-LAYERS = {"municipality": 1, "partners": 2, "dialogues": 3, "grants": 3, "overview": 4}
+LAYERS = {
+    "municipality": 1,
+    "partners": 2,
+    "dialogues": 3,
+    "grants": 3,
+    "overview": 4,
+    "devdata": 4,
+}
 
 
 def imported_apps(path):
@@ -77,8 +85,21 @@ def test_the_check_sees_a_wrong_way_import(tmp_path, monkeypatch):
 
 
 def test_the_composition_roots_live_at_the_top():
-    commands = {p.stem for p in (ROOT / "overview/management/commands").glob("*.py")}
+    commands = {p.stem for p in (ROOT / "devdata/management/commands").glob("*.py")}
     assert {"load_demo", "seed_scale"} <= commands
+    assert [path for app in LAYERS for path in (ROOT / app).glob("demo.py")] == []
+
+
+def test_the_check_sees_an_import_of_the_dev_data(tmp_path, monkeypatch):
+    """No app, not even the pages at the top, builds on the demo and scale data."""
+    (tmp_path / "overview").mkdir()
+    (tmp_path / "overview" / "views.py").write_text(
+        "from devdata.demo.municipality import USERS\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert wrong_way_imports() == [
+        "overview/views.py:1 imports devdata.demo.municipality",
+    ]
 
 
 def test_each_app_brings_its_own_menu_entries_in_the_old_order():

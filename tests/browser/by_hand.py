@@ -11,7 +11,7 @@ along a line.
 
 from playwright.sync_api import expect
 
-from municipality.demo import DEMO_PASSWORD
+from devdata.demo.municipality import DEMO_PASSWORD
 
 TABS = 60  # the most presses of Tab one step may take before the test fails
 # The orders a browser's date field shows its parts in (month first in US English).

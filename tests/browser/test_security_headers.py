@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from municipality.demo import DEMO_PASSWORD
+from devdata.demo.municipality import DEMO_PASSWORD
 from tests.browser.test_login_and_navigation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

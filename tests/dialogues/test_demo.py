@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 
-from dialogues import demo
+from devdata.demo import dialogues as demo
+from devdata.demo import municipality as municipality_demo
+from devdata.demo import partners as partners_demo
 from dialogues.models import Meeting
-from municipality import demo as municipality_demo
-from partners import demo as partners_demo
 
 
 @pytest.mark.parametrize(

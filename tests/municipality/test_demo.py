@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.urls import reverse
 
-from municipality.demo import DEMO_PASSWORD, USERS
+from devdata.demo.municipality import DEMO_PASSWORD, USERS
 from municipality.models import Body, Membership, Municipality, Role, User
 
 

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from devdata.demo.municipality import USERS
 from dialogues.models import Invitation, Meeting, Observation
 from grants.models import AccountChange, Grant, GrantReport, GrantScheme
 from municipality.charts import Chart, nice_ceiling
-from municipality.demo import USERS
 from municipality.models import Body, User
 from partners.models import FollowUp, Organisation, Partnership
 

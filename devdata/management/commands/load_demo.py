@@ -1,12 +1,11 @@
-from importlib import import_module
+"""`manage.py load_demo`: the demo municipalities, bodies, users and each feature's demo
+data (devdata.demo), with the logins printed. Safe to run again."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from municipality.demo import DEMO_PASSWORD
-
-# Each app's demo module builds on those before it.
-DEMO_MODULES = ["municipality.demo", "partners.demo", "dialogues.demo", "grants.demo"]
+from devdata.demo import FEATURES
+from devdata.demo.municipality import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -21,8 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins=False, **options):
         with transaction.atomic():
             users = []
-            for module in DEMO_MODULES:
-                users = import_module(module).build() or users
+            for feature in FEATURES:
+                users = feature.build() or users
         self.stdout.write(self.style.SUCCESS("Demodata är på plats."))
         if not quiet_logins:
             self.stdout.write(login_table(users))

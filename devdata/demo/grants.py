@@ -14,6 +14,8 @@ from partners.models import Organisation
 
 ASN = "Arbetsmarknads- och socialnämnden"
 D = datetime.date
+COMMITTEE, DELEGATE = Grant.DecidedBy.COMMITTEE, Grant.DecidedBy.DELEGATE
+BANKGIRO = PaymentAccount.Kind.BANKGIRO
 
 # (name, kind, {year: (amount, is ceiling, decision)})
 SCHEMES = [
@@ -48,33 +50,33 @@ SCHEMES = [
 # (organisation, scheme, year, applied, granted, decided by, paid?, report)
 # report: None, "approved", "recovery", "overdue", "pending"
 GRANTS = [
-    ("Stiftelsen Stadsmissionen i Malmö", 0, 2024, 850_000, 800_000, "committee", True, "approved"),
-    ("Stiftelsen Stadsmissionen i Malmö", 0, 2025, 900_000, 900_000, "committee", True, "approved"),
+    ("Stiftelsen Stadsmissionen i Malmö", 0, 2024, 850_000, 800_000, COMMITTEE, True, "approved"),
+    ("Stiftelsen Stadsmissionen i Malmö", 0, 2025, 900_000, 900_000, COMMITTEE, True, "approved"),
     (
         "Stiftelsen Stadsmissionen i Malmö",
         0,
         2026,
         1_100_000,
         1_050_000,
-        "committee",
+        COMMITTEE,
         True,
         "pending",
     ),
-    ("Röda Korset Malmö krets", 0, 2025, 400_000, 350_000, "committee", True, "approved"),
-    ("Röda Korset Malmö krets", 0, 2026, 450_000, 450_000, "committee", True, "pending"),
-    ("Röda Korset Malmö krets", 2, 2025, 120_000, 100_000, "delegate", True, "recovery"),
-    ("Brukarföreningen Malmö", 1, 2024, 150_000, 150_000, "delegate", True, "approved"),
-    ("Brukarföreningen Malmö", 1, 2025, 150_000, 150_000, "delegate", True, "overdue"),
+    ("Röda Korset Malmö krets", 0, 2025, 400_000, 350_000, COMMITTEE, True, "approved"),
+    ("Röda Korset Malmö krets", 0, 2026, 450_000, 450_000, COMMITTEE, True, "pending"),
+    ("Röda Korset Malmö krets", 2, 2025, 120_000, 100_000, DELEGATE, True, "recovery"),
+    ("Brukarföreningen Malmö", 1, 2024, 150_000, 150_000, DELEGATE, True, "approved"),
+    ("Brukarföreningen Malmö", 1, 2025, 150_000, 150_000, DELEGATE, True, "overdue"),
     ("Brukarföreningen Malmö", 1, 2026, 180_000, None, "", False, None),
-    ("Föreningen Gatans röst", 1, 2026, 90_000, 60_000, "delegate", True, "pending"),
-    ("Svenska kyrkan i Malmö", 2, 2026, 200_000, 200_000, "delegate", False, None),
-    ("Nätverket Varma händer", 2, 2026, 50_000, 0, "delegate", False, None),
+    ("Föreningen Gatans röst", 1, 2026, 90_000, 60_000, DELEGATE, True, "pending"),
+    ("Svenska kyrkan i Malmö", 2, 2026, 200_000, 200_000, DELEGATE, False, None),
+    ("Nätverket Varma händer", 2, 2026, 50_000, 0, DELEGATE, False, None),
 ]
 
 
 def account_for(index):
     base = f"55{index:04d}"
-    return giro.validate("bankgiro", base + luhn.calc_check_digit(base))
+    return giro.validate(BANKGIRO, base + luhn.calc_check_digit(base))
 
 
 @transaction.atomic
@@ -101,7 +103,7 @@ def build():
     for index, name in enumerate(sorted(organisations)):
         PaymentAccount.objects.get_or_create(
             organisation=organisations[name],
-            defaults={"kind": "bankgiro", "number": account_for(index)},
+            defaults={"kind": BANKGIRO, "number": account_for(index)},
         )
     for number, row in enumerate(GRANTS, start=1):
         name, scheme_index, year, applied, granted, decided_by, paid, report = row
@@ -121,7 +123,7 @@ def build():
                 if granted >= applied
                 else Grant.Decision.PARTLY
             )
-        decision_date = D(year - 1, 12, 10) if decided_by == "committee" else D(year, 2, 14)
+        decision_date = D(year - 1, 12, 10) if decided_by == COMMITTEE else D(year, 2, 14)
         grant = Grant.objects.create(
             organisation=organisation,
             scheme=scheme,
@@ -134,15 +136,15 @@ def build():
             decision_date=decision_date if decided else None,
             decision_reference=(
                 (f"ASN {decision_date:%Y-%m-%d} § {200 + number}")
-                if decided_by == "committee"
+                if decided_by == COMMITTEE
                 else f"Delegationsbeslut D-{year}-{number:03d}"
             )
             if decided
             else "",
-            case_number=f"ASN-{year - 1 if decided_by == 'committee' else year}-{1000 + number}",
+            case_number=f"ASN-{year - 1 if decided_by == COMMITTEE else year}-{1000 + number}",
             decision_maker=(
                 "Arbetsmarknads- och socialnämnden"
-                if decided_by == "committee"
+                if decided_by == COMMITTEE
                 else "Elin Ström, enhetschef (delegat)"
             )
             if decided
@@ -154,7 +156,7 @@ def build():
             account = organisation.payment_account
             Payment.objects.create(
                 grant=grant,
-                paid_on=D(year, 3, 1) if decided_by == "committee" else D(year, 3, 15),
+                paid_on=D(year, 3, 1) if decided_by == COMMITTEE else D(year, 3, 15),
                 amount=granted,
                 account_kind=account.kind,
                 account_number=account.number,
