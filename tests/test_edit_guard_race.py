@@ -4,15 +4,13 @@ one save lands; the other is told so and changes nothing. (The edit guard's chec
 save hold the row: on PostgreSQL, without the lock, both passed the check nearly always.)
 """
 
-import threading
-
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from grants.models import Grant, GrantScheme
 from partners.models import Organisation, Partnership
+from tests.at_once import post_at_once
 from tests.cast import build_cast
 from tests.test_edit_guard import shown
 
@@ -26,22 +24,8 @@ def save_at_once(user, url, changes):
         session = Client()
         session.force_login(user)
         sessions.append((session, {**shown(session, url), **change}))
-    barrier = threading.Barrier(len(sessions), timeout=20)
-    results = []
-
-    def post(session, data):
-        try:
-            barrier.wait()
-            results.append(session.post(url, data).status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=pair) for pair in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(results)
+    responses = post_at_once([(session, url, data, False) for session, data in sessions])
+    return sorted(response.status_code for response in responses)
 
 
 def records(cast):

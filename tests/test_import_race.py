@@ -5,15 +5,13 @@ nothing. (On PostgreSQL, without the import's lock, both planned against the reg
 without the other's rows and both wrote: ten grants from a five-row file.)
 """
 
-import threading
-
 import pytest
-from django.db import connections
 from django.test import Client
 
 from grants.models import Grant, GrantScheme, Payment, PaymentAccount
 from municipality.models import Membership, RegisterImport, Role, User
 from partners.models import Organisation
+from tests.at_once import post_at_once
 from tests.cast import build_cast
 from tests.grants.test_grant_import import HEADER as GRANT_HEADER
 from tests.grants.test_grant_import import csv_file as grant_csv
@@ -49,23 +47,8 @@ def previewed(user, kind, data):
 def confirm_at_once(previews):
     """Both confirmations posted at one moment; the page each was shown then (its
     content: the test client's context is not kept apart between threads)."""
-    barrier = threading.Barrier(len(previews), timeout=30)
-    told = []
-
-    def post(session, url, posted):
-        try:
-            barrier.wait()
-            response = session.post(url, posted, follow=True)
-            told.append(response.content.decode())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=preview) for preview in previews]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return told
+    responses = post_at_once([(session, url, posted, True) for session, url, posted in previews])
+    return [response.content.decode() for response in responses]
 
 
 def refusals(told):
