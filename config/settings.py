@@ -252,6 +252,13 @@ EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", 7, minimum=1)
 EXPORT_DIRECT_MAX_GRANTS = envint("EXPORT_DIRECT_MAX_GRANTS", 2000, minimum=0)
 # A list's export (municipality.list_exports) of at most this many rows likewise.
 EXPORT_DIRECT_MAX_ROWS = envint("EXPORT_DIRECT_MAX_ROWS", 2000, minimum=0)
+# Imports (municipality.tabular, municipality.register_import): reading a file stops with a
+# Swedish refusal after this many seconds, in a request and in the background worker; a
+# register file larger than these is checked and imported in the background.
+IMPORT_READ_SECONDS = envint("IMPORT_READ_SECONDS", 20, minimum=1)
+IMPORT_BACKGROUND_READ_SECONDS = envint("IMPORT_BACKGROUND_READ_SECONDS", 240, minimum=1)
+IMPORT_DIRECT_MAX_BYTES = envint("IMPORT_DIRECT_MAX_BYTES", 1024 * 1024, minimum=0)
+IMPORT_DIRECT_MAX_ROWS = envint("IMPORT_DIRECT_MAX_ROWS", 2000, minimum=0)
 # How many reverse proxies in front append the client's address to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 

@@ -175,6 +175,7 @@ def read(
     max_bytes=MAX_BYTES,
     max_rows=MAX_ROWS,
     max_cell=MAX_CELL,
+    seconds=None,
 ):
     """The rows of `data` (bytes of an .xlsx or CSV file) under `columns`, or FileError.
     `mapping` ({column index: key}) says which column is what, under the header on row
