@@ -24,24 +24,36 @@ gets the same forgiveness and the same refusals:
   rows. A cell that is a formula or too long is a `Problem` of its row and column: the
   file's other rows are still read, so the preview can list every problem at once.
 
+- **Bounded reading:** a file inside the size limit can still be costly to read (a million
+  formatted empty rows, one cell in Excel's last column, a shared string repeated into every
+  cell), so reading stops with a refusal after `max_rows` and a margin of records, empty ones
+  included, after `MAX_CELLS` cells or `MAX_CHARACTERS` characters, at a row wider than
+  `MAX_COLUMNS`, and after `seconds` (settings.IMPORT_READ_SECONDS in a request). Only the
+  first sheet is opened, without openpyxl's pass over the whole sheet for its size, and a
+  CSV file is decoded as it is read, never whole. benchmarks/hostile_imports.py measures it.
+
 `read` gives rows of raw cell values (text, numbers, dates as the file has them); `text`
 turns one into the string a person typed, `date_of` and `kronor_of` into a date and an
 amount as Swedish spreadsheets write them. `template` writes the workbook to fill in,
 with drop-down lists where a column has a fixed set of values.
 """
 
+import codecs
 import csv
 import datetime
 import io
 import itertools
 import re
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from municipality.inputs import MAX_AMOUNT, date_in_range
 from municipality.spreadsheet import Book
@@ -51,6 +63,12 @@ MAX_BYTES = 5 * 1024 * 1024  # 5 MB: tens of thousands of rows
 MAX_UNPACKED = 100 * 1024 * 1024  # what an .xlsx may unpack to (a zip bomb is refused)
 MAX_ROWS = 20_000
 MAX_CELL = 2_000  # characters in one cell
+MAX_COLUMNS = 200  # columns a row may fill; empty cells beyond them are let go
+MAX_CELLS = 2_000_000  # cells read, empty ones included: 50,000 rows of 40 columns
+MAX_CHARACTERS = 60_000_000  # characters in all cells together
+MAX_PART = 15 * 1024 * 1024  # what a workbook's part other than a sheet may unpack to
+EMPTY_MARGIN = 1_000  # records beyond max_rows (empty ones, sum rows) still read, at least
+CSV_CHUNK = 1024 * 1024  # bytes decoded at a time when the encoding is sniffed
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -181,7 +199,7 @@ def read(
     `mapping` ({column index: key}) says which column is what, under the header on row
     `header_row` (as `survey` found it); without them the headers do, and `remembered`
     ({normalised header: key or ""}) as chosen for earlier files."""
-    records, is_csv = _records(data, max_bytes)
+    records, is_csv = _records(data, max_bytes, max_rows, seconds)
     return _table(
         records,
         columns,
@@ -194,14 +212,14 @@ def read(
     )
 
 
-def survey(data, columns, *, remembered=None, max_bytes=MAX_BYTES, samples=3):
+def survey(data, columns, *, remembered=None, max_bytes=MAX_BYTES, samples=3, seconds=None):
     """The number of the file's header row, and its columns (FileColumn), each with its
     first `samples` non-empty values and the key its header suggests; or FileError."""
-    records, is_csv = _records(data, max_bytes)
+    records, is_csv = _records(data, max_bytes, MAX_ROWS, seconds)
     number, header, records = _header_row(records, columns, remembered or {}, is_csv)
     guessed = _guess(header, columns, remembered or {})
     found = {index: [] for index, (value, _f) in enumerate(header) if text(value)}
-    for _number, cells in records:
+    for _number, cells in itertools.islice(records, SURVEY_ROWS):
         if all(len(values) >= samples for values in found.values()):
             break
         for index, values in found.items():
@@ -215,7 +233,10 @@ def survey(data, columns, *, remembered=None, max_bytes=MAX_BYTES, samples=3):
     ]
 
 
-def _records(data, max_bytes):
+def _records(data, max_bytes, max_rows, seconds):
+    """The file's records, bounded (`_bounded`), and whether it is CSV."""
+    if seconds is None:
+        seconds = settings.IMPORT_READ_SECONDS
     if len(data) > max_bytes:
         raise FileError(
             _("The file is too large: at most %(size)s MB can be imported at once.")
@@ -223,13 +244,67 @@ def _records(data, max_bytes):
         )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise FileError(_("The file is empty."))
+    began = time.monotonic()
     if data.startswith(XLSX_SIGNATURE):
-        return _workbook_records(data), False
-    if data.startswith(OLD_EXCEL_SIGNATURE):
+        records, is_csv = _workbook_records(data), False
+    elif data.startswith(OLD_EXCEL_SIGNATURE):
         raise FileError(
             _("The file is in the old Excel format (.xls). Save it as .xlsx or CSV and try again.")
         )
-    return _csv_records(data), True
+    else:
+        records, is_csv = _csv_records(data), True
+    limit = max_rows + max(max_rows // 5, EMPTY_MARGIN) + HEADER_SCAN
+    return _bounded(records, limit, began + seconds), is_csv
+
+
+def _bounded(records, limit, deadline):
+    """The records, refused past `limit` records, MAX_CELLS cells, MAX_CHARACTERS
+    characters, a row filled beyond MAX_COLUMNS, or the monotonic `deadline`."""
+    cells = characters = 0
+    for count, (number, row) in enumerate(records, start=1):
+        if count > limit:
+            raise FileError(
+                _(
+                    "The file has more than %(count)s rows, empty rows included. Delete the "
+                    "empty rows below the data (or copy the rows in use to a new file), or "
+                    "import it in parts."
+                )
+                % {"count": _grouped(limit)}
+            )
+        cells += len(row)
+        if len(row) > MAX_COLUMNS:
+            if any(text(value) for value, _formula in row[MAX_COLUMNS:]):
+                raise FileError(
+                    _(
+                        "Row %(row)d has text beyond column %(count)d: a file to import has "
+                        "at most %(count)d columns."
+                    )
+                    % {"row": number, "count": MAX_COLUMNS}
+                )
+            row = row[:MAX_COLUMNS]
+        characters += sum(len(value) for value, _formula in row if isinstance(value, str))
+        if cells > MAX_CELLS or characters > MAX_CHARACTERS:
+            raise FileError(
+                _(
+                    "The file holds too much to import at once (more than %(cells)s cells or "
+                    "%(characters)s characters); import it in parts."
+                )
+                % {"cells": _grouped(MAX_CELLS), "characters": _grouped(MAX_CHARACTERS)}
+            )
+        if time.monotonic() > deadline:
+            raise FileError(
+                _(
+                    "Reading the file took too long and was stopped at row %(row)d. Remove "
+                    "what the import does not need (empty rows, extra sheets and columns), "
+                    "or import it in parts."
+                )
+                % {"row": number}
+            )
+        yield number, row
+
+
+def _grouped(number):
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 # The file's records: (row number, [(value, is_formula), …]) -----------------------------------
@@ -251,13 +326,38 @@ def _workbook_records(data):
         )
     if "xl/workbook.xml" not in names:
         raise FileError(_("The file is a zip archive, not an Excel workbook (.xlsx)."))
-    if unpacked > MAX_UNPACKED:
+    besides_sheets = max(
+        (info.file_size for info in archive.infolist() if "worksheets/" not in info.filename),
+        default=0,
+    )
+    if unpacked > MAX_UNPACKED or besides_sheets > MAX_PART:
         raise FileError(_("The workbook is too large when unpacked to be imported."))
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        reader = _FirstSheetReader(io.BytesIO(data), read_only=True, keep_links=False)
+        reader.read()
     except Exception:  # openpyxl raises many kinds on a damaged workbook
         raise FileError(_("The workbook is damaged or not an Excel workbook (.xlsx).")) from None
-    return _workbook_rows(book)
+    return _workbook_rows(reader.wb)
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not look for its size when opened: without a
+    <dimension> openpyxl parses the whole sheet for it first (a minute for a million empty
+    rows) before the first row is read. The size is never needed: every row is read."""
+
+    def _get_size(self):
+        pass
+
+
+class _FirstSheetReader(ExcelReader):
+    """openpyxl's reader opening only the first worksheet, as a `_Sheet`: an import
+    reads no other, and each would cost its own pass."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                self.wb._sheets.append(_Sheet(self.wb, sheet.name, rel.target, self.shared_strings))
+                return
 
 
 def _workbook_rows(book):
@@ -265,7 +365,6 @@ def _workbook_rows(book):
         if not book.worksheets:
             raise FileError(_("The workbook has no sheets."))
         sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # the stored size is often wrong; read every row there is
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             yield number, [(cell.value, getattr(cell, "data_type", None) == "f") for cell in cells]
     except FileError:
@@ -276,26 +375,38 @@ def _workbook_rows(book):
         book.close()
 
 
-def _decode(data):
+def _encoding(data):
+    """The encoding the whole file decodes in without control characters, found a
+    chunk at a time (the file is never decoded whole in memory)."""
     if data.startswith(b"\xef\xbb\xbf"):
         encodings = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
     else:
         encodings = ["utf-8", "cp1252"]
+    view = memoryview(data)
     for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            decoded = data.decode(encoding)
+            for start in range(0, len(data), CSV_CHUNK):
+                part = decoder.decode(view[start : start + CSV_CHUNK], final=False)
+                if CONTROL.search(part):
+                    break
+            else:
+                if not CONTROL.search(decoder.decode(b"", final=True)):
+                    return encoding
         except UnicodeDecodeError:
             continue
-        if not CONTROL.search(decoded):
-            return decoded
     raise FileError(_not_a_spreadsheet())
 
 
-def _delimiter(decoded):
+def _lines(data, encoding):
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+
+
+def _delimiter(lines):
     """The delimiter of the first non-empty line, counting only outside quotes."""
-    line = next((line for line in decoded.splitlines() if line.strip()), "")
+    line = next((line for line in lines if line.strip()), "")
     outside = re.sub(r'"[^"]*"', "", line)
     counts = {delimiter: outside.count(delimiter) for delimiter in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
@@ -303,8 +414,8 @@ def _delimiter(decoded):
 
 
 def _csv_records(data):
-    decoded = _decode(data)
-    reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=_delimiter(decoded))
+    encoding = _encoding(data)
+    reader = csv.reader(_lines(data, encoding), delimiter=_delimiter(_lines(data, encoding)))
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
@@ -320,6 +431,7 @@ def _csv_records(data):
 
 
 HEADER_SCAN = 20  # non-empty rows searched for the header row
+SURVEY_ROWS = 1_000  # rows below it searched for a column's first values
 SUM_WORDS = {"summa", "totalt", "total", "sum", "totalsumma", "summering", "delsumma"}
 SUM_FORMULA = re.compile(r"=\s*(sum|summa|subtotal|delsumma)\s*\(", re.IGNORECASE)
 NUMBER_LIKE = re.compile(r"-?[\d\s\u00a0]+(?:[.,]\d+)?\s*(?:kr|kronor|sek|:-)?", re.IGNORECASE)
@@ -446,7 +558,7 @@ def _table(records, columns, *, mapping, header_row, remembered, is_csv, max_row
         if len(rows) >= max_rows:
             raise FileError(
                 _("The file has more than %(count)s rows; import it in parts.")
-                % {"count": f"{max_rows:,}".replace(",", "\u00a0")}
+                % {"count": _grouped(max_rows)}
             )
         row = Row(number=number, values={}, cells=[value for value, _formula in cells])
         for key, index in positions.items():
