@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -423,11 +424,14 @@ def too_large():
 def upload(kind, file, *, by):
     """Keep an uploaded file for its preview, after reading it once: a file too large is
     refused before it is read, and one that is no spreadsheet at all (tabular.FileError)
-    is refused at once and not kept."""
+    is refused at once and not kept; so is one beyond the reading bounds, when small
+    enough to be read through here (a larger one is read in the background)."""
     if file.size > MAX_BYTES:
         raise too_large()
     data = file.read(MAX_BYTES + 1)
     survey(kind, data, by)
+    if len(data) <= settings.IMPORT_DIRECT_MAX_BYTES:
+        tabular.check(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     RegisterImport.objects.filter(made_by=by, kind=kind.name, imported_at__isnull=True).delete()
     return RegisterImport.objects.create(
         kind=kind.name,

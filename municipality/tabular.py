@@ -233,6 +233,14 @@ def survey(data, columns, *, remembered=None, max_bytes=MAX_BYTES, samples=3, se
     ]
 
 
+def check(data, *, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, seconds=None):
+    """Read every record once within the bounds, keeping none, or FileError: an upload is
+    refused at once for what would refuse it at its preview."""
+    records, _is_csv = _records(data, max_bytes, max_rows, seconds)
+    for _record in records:
+        pass
+
+
 def _records(data, max_bytes, max_rows, seconds):
     """The file's records, bounded (`_bounded`), and whether it is CSV."""
     if seconds is None:
@@ -431,7 +439,7 @@ def _csv_records(data):
 
 
 HEADER_SCAN = 20  # non-empty rows searched for the header row
-SURVEY_ROWS = 1_000  # rows below it searched for a column's first values
+SURVEY_ROWS = 1_000  # rows searched for the header row, and below it for first values
 SUM_WORDS = {"summa", "totalt", "total", "sum", "totalsumma", "summering", "delsumma"}
 SUM_FORMULA = re.compile(r"=\s*(sum|summa|subtotal|delsumma)\s*\(", re.IGNORECASE)
 NUMBER_LIKE = re.compile(r"-?[\d\s\u00a0]+(?:[.,]\d+)?\s*(?:kr|kronor|sek|:-)?", re.IGNORECASE)
@@ -443,8 +451,8 @@ def _non_empty(cells):
 
 def _header_row(records, columns, remembered, is_csv, number=None):
     """The row naming the most known columns among the first HEADER_SCAN non-empty
-    rows (the first such, on a tie), or the row `number`, as (number, cells, the
-    records below it)."""
+    rows (and the first SURVEY_ROWS records: the first such, on a tie), or the row
+    `number`, as (number, cells, the records below it)."""
     records = iter(records)
     if number is not None:
         for found, cells in records:
@@ -454,13 +462,12 @@ def _header_row(records, columns, remembered, is_csv, number=None):
     read, scanned, best = [], [], None
     for number, cells in records:
         read.append((number, cells))
-        if not _non_empty(cells):
-            continue
-        known = len(_guess(cells, columns, remembered))
-        scanned.append((number, cells, known))
-        if best is None or known > best[2]:
-            best = (number, cells, known, len(read))
-        if len(scanned) >= HEADER_SCAN:
+        if _non_empty(cells):
+            known = len(_guess(cells, columns, remembered))
+            scanned.append((number, cells, known))
+            if best is None or known > best[2]:
+                best = (number, cells, known, len(read))
+        if len(scanned) >= HEADER_SCAN or len(read) >= SURVEY_ROWS:
             break
     if best is None:
         raise FileError(_("The file is empty."))

@@ -530,8 +530,8 @@ add_link(
 
 def upload(file, *, by):
     """Keep an uploaded file for its mapping step and preview (after finding its header
-    row, so a file that is no spreadsheet at all is refused at once with
-    tabular.FileError and not kept)."""
+    row, so a file that is no spreadsheet at all, or beyond the reading bounds, is refused
+    at once with tabular.FileError and not kept)."""
     if file.size > tabular.MAX_BYTES:
         raise tabular.FileError(
             _("The file is too large: at most %(size)s MB can be imported at once.")
@@ -539,6 +539,7 @@ def upload(file, *, by):
         )
     data = file.read(tabular.MAX_BYTES + 1)
     import_columns.survey(KIND, data, columns(), by)
+    tabular.check(data, max_rows=MAX_ROWS)
     UserImport.objects.filter(made_by=by, imported_at__isnull=True).delete()
     return UserImport.objects.create(
         made_by=by,

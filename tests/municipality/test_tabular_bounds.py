@@ -9,10 +9,13 @@ import re
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 from openpyxl import Workbook
 
 from municipality import tabular
+from municipality.models import RegisterImport, UserImport
 
 COLUMNS = [
     tabular.Column("first_name", "förnamn", (), True),
@@ -268,3 +271,43 @@ def test_the_survey_of_a_long_file_looks_at_its_first_rows_only():
         ("e-post", ("b0@x.se", "b1@x.se", "b2@x.se")),
         ("nämnd", ()),
     ]
+
+
+# Through the uploads -----------------------------------------------------------------------
+
+
+def empty_below():
+    return (
+        f'<row r="{n}" s="1" customFormat="1"><c r="A{n}" s="1"/></row>' for n in range(3, 62_100)
+    )
+
+
+def test_a_register_file_beyond_the_bounds_is_refused_at_its_upload(client, cast):
+    rows = [
+        '<row r="1">' + cell("A1", "namn") + "</row>",
+        '<row r="2">' + cell("A2", "Föreningen") + "</row>",
+    ]
+    data = handmade(itertools.chain(rows, empty_below()))
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("register_import", args=["organisations"]),
+        {"file": SimpleUploadedFile("foreningar.xlsx", data)},
+    )
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["file"]
+    assert error.startswith("Filen har fler än 60\u00a0020 rader, tomma rader medräknade.")
+    assert error in response.content.decode()
+    assert RegisterImport.objects.count() == 0
+
+
+def test_a_user_file_beyond_the_bounds_is_refused_at_its_upload(client, cast):
+    far = '<row r="3">' + cell("A3", "Bo") + cell("B3", "bo@x.se") + cell("HZ3", "x") + "</row>"
+    data = handmade(itertools.chain(good_rows(), [far]))
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("user_import"), {"file": SimpleUploadedFile("anvandare.xlsx", data)}
+    )
+    assert response.context["form"].errors["file"] == [
+        "Rad 3 har text efter kolumn 200: en fil att importera har högst 200 kolumner."
+    ]
+    assert UserImport.objects.count() == 0
