@@ -485,7 +485,27 @@ class RegisterImport(models.Model):
     imported. The bytes are emptied once imported, and a file never imported is removed by
     the gallring after a day; what remains is who imported which file, and what it did."""
 
-    personal_data = {"made_by": "user_link", "kind": None, "file_name": None, "digest": None}
+    # The stored check (`summary`) and the refused rows' workbook (`refused`) hold what the
+    # file holds: they go with the file, emptied once imported or removed after a day.
+    personal_data = {
+        "made_by": "user_link",
+        "kind": None,
+        "file_name": None,
+        "digest": None,
+        "state": None,
+        "error": None,
+    }
+
+    class State(models.TextChoices):
+        """Where the file is: a small one is checked and imported in its requests
+        (direct); a large one by the background worker, with progress."""
+
+        DIRECT = "direct", _("checked at once")
+        CHECKING = "checking", _("being checked")
+        CHECKED = "checked", _("checked")
+        IMPORTING = "importing", _("being imported")
+        IMPORTED = "imported", _("imported")
+        FAILED = "failed", _("failed")
 
     kind = models.CharField(_("kind"), max_length=30)
     made_by = models.ForeignKey(
@@ -501,6 +521,17 @@ class RegisterImport(models.Model):
     mapping = models.JSONField(_("columns"), null=True, blank=True)
     # What the import created and changed, for its links: [[model label, pk, state], …].
     done = models.JSONField(_("records written"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DIRECT)
+    queued_at = models.DateTimeField(_("sent to the background"), null=True, blank=True)
+    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows to check"), default=0)
+    # The background check's result as the preview shows it (register_import.summary).
+    summary = models.JSONField(_("result of the check"), null=True, blank=True, editable=False)
+    refused = models.BinaryField(_("refused rows"), null=True, editable=False)
+    # The last confirmation found the file or the register changed: nothing was imported.
+    changed = models.BooleanField(_("changed since the preview"), default=False)
+    error = models.TextField(_("why it failed"), blank=True)
 
     class Meta:
         verbose_name = _("register import")

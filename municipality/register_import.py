@@ -143,23 +143,99 @@ class Plan:
         }
 
 
-def read(kind, data, mapping=None):
+def preview_counts(result):
+    """What the preview counts: every record and problem, not only those shown."""
+    return {
+        "create": len(result.create),
+        "update": len(result.update),
+        "unchanged": len(result.unchanged),
+        "problems": len(result.problems),
+    }
+
+
+def summary(result, good_rows=None):
+    """A plan as its preview shows it, as JSON to keep for a file checked in the
+    background: the true counts, the fingerprint, the first SHOWN records of each part and
+    SHOWN * 5 problems, and of the good rows' plan (if it may be imported) what its
+    confirmation needs. The preview's template reads it as it reads a Plan."""
+
+    def item(found):
+        return {
+            "row": found.row,
+            "what": str(found.what),
+            "name": str(found.name),
+            "changes": [[str(part) for part in change] for change in found.changes],
+            "values": [[str(part) for part in value] for value in found.values],
+            "shown_changes": [
+                [str(label), str(old), str(new), case_only]
+                for label, old, new, case_only in found.shown_changes()
+            ],
+        }
+
+    return {
+        "rows": result.rows,
+        "counts": preview_counts(result),
+        "fingerprint": result.fingerprint(),
+        "may_import": result.may_import,
+        "create": [item(found) for found in result.create[:SHOWN]],
+        "update": [item(found) for found in result.update[:SHOWN]],
+        "unchanged": [item(found) for found in result.unchanged[:SHOWN]],
+        "problems": [
+            {
+                "row": problem.row,
+                "column": str(problem.column),
+                "message": str(problem.message),
+                "value": str(problem.value or ""),
+            }
+            for problem in result.problems[: SHOWN * 5]
+        ],
+        "notes": [str(note) for note in result.notes],
+        "ignored": [str(header) for header in result.ignored],
+        "good_rows": (
+            {
+                "counts": good_rows.counts(),
+                "fingerprint": good_rows.fingerprint(),
+                "refused": good_rows.refused,
+                "may_import": True,
+            }
+            if good_rows is not None and good_rows.may_import
+            else None
+        ),
+    }
+
+
+def read(kind, data, mapping=None, *, seconds=None):
     """The file's table under the kind's columns, or tabular.FileError; under `mapping`
-    as the mapping step keeps it ({"row": header row, "columns": {index: key}})."""
+    as the mapping step keeps it ({"row": header row, "columns": {index: key}}). Reading
+    may take `seconds` (None: settings.IMPORT_READ_SECONDS, as in a request)."""
     return tabular.read(
         data,
         kind.columns(),
         max_bytes=MAX_BYTES,
         max_rows=MAX_ROWS,
+        seconds=seconds,
         **import_columns.read_under(mapping),
     )
 
 
-def plan(kind, data, *, user, mapping=None, progress=None, without=frozenset()):
+def in_background(record):
+    """A file too large to check and import within a request: more bytes than
+    IMPORT_DIRECT_MAX_BYTES, or more rows than IMPORT_DIRECT_MAX_ROWS. One that cannot be
+    read goes the direct way, which says why."""
+    if len(record.data) > settings.IMPORT_DIRECT_MAX_BYTES:
+        return True
+    try:
+        table = read(kind_named(record.kind), bytes(record.data), record.mapping)
+    except tabular.FileError:
+        return False
+    return len(table.rows) > settings.IMPORT_DIRECT_MAX_ROWS
+
+
+def plan(kind, data, *, user, mapping=None, progress=None, without=frozenset(), seconds=None):
     """The plan for the file's bytes, or tabular.FileError. `progress(done, total)` is
     called now and then while the rows are checked. The rows numbered in `without` are
     left out, as if the file had not had them."""
-    table = read(kind, data, mapping)
+    table = read(kind, data, mapping, seconds=seconds)
     if without:
         table.rows = [row for row in table.rows if row.number not in without]
         table.problems = [problem for problem in table.problems if problem.row not in without]
@@ -172,17 +248,27 @@ def plan(kind, data, *, user, mapping=None, progress=None, without=frozenset()):
 PARTIAL_ROUNDS = 5
 
 
-def partial(kind, data, *, user, mapping=None, problems=None):
+def partial(kind, data, *, user, mapping=None, problems=None, progress=None, seconds=None):
     """The plan of the file's good rows: every row with a problem left out, and then any
     row that leaning on a left-out row has a problem of its own (a grant's later payment
     row, say), until none has. None if even that plan has problems (it never should).
     `problems` are those of the whole file's plan, when already known."""
     if problems is None:
-        problems = plan(kind, data, user=user, mapping=mapping).problems
+        problems = plan(
+            kind, data, user=user, mapping=mapping, progress=progress, seconds=seconds
+        ).problems
     problems = list(problems)
     refused = {problem.row for problem in problems}
     for _round in range(PARTIAL_ROUNDS):
-        result = plan(kind, data, user=user, mapping=mapping, without=frozenset(refused))
+        result = plan(
+            kind,
+            data,
+            user=user,
+            mapping=mapping,
+            without=frozenset(refused),
+            progress=progress,
+            seconds=seconds,
+        )
         if not result.problems:
             result.refused_problems = sorted(problems, key=lambda problem: problem.row)
             return result
@@ -191,10 +277,10 @@ def partial(kind, data, *, user, mapping=None, problems=None):
     return None
 
 
-def refused_workbook(kind, data, *, problems, mapping=None):
+def refused_workbook(kind, data, *, problems, mapping=None, seconds=None):
     """The refused rows as an .xlsx to correct and import again: the file's own columns
     under its own headers, and a column "Varför" with each row's problems."""
-    table = read(kind, data, mapping)
+    table = read(kind, data, mapping, seconds=seconds)
     reasons = {}
     for problem in problems:
         quoted = f" (”{problem.value}”)" if problem.value else ""
@@ -237,6 +323,7 @@ def run(
     fingerprint=None,
     progress=None,
     good_rows_only=False,
+    seconds=None,
 ):
     """Plan the file and, if it has no problems (Refused otherwise) and its plan is the one
     with `fingerprint` when given (Changed otherwise), write it: all rows or none. With
@@ -245,11 +332,11 @@ def run(
     rows."""
     write_lock.hold(LOCK)
     if good_rows_only:
-        result = partial(kind, data, user=user, mapping=mapping)
+        result = partial(kind, data, user=user, mapping=mapping, progress=progress, seconds=seconds)
         if result is None:
             raise Changed
     else:
-        result = plan(kind, data, user=user, mapping=mapping, progress=progress)
+        result = plan(kind, data, user=user, mapping=mapping, progress=progress, seconds=seconds)
     if result.problems:
         raise Refused(result)
     if fingerprint is not None and (not result.may_import or result.fingerprint() != fingerprint):
@@ -453,11 +540,14 @@ def automatic(kind, data, user):
 
 
 @transaction.atomic
-def confirm(record, *, user, digest, fingerprint, good_rows_only=False):
+def confirm(
+    record, *, user, digest, fingerprint, good_rows_only=False, progress=None, seconds=None
+):
     """Import the kept file if it is the one previewed (`digest`) and its plan is the one
     shown (`fingerprint`); then the bytes are let go and what was done remembered. After
     a partial import (`good_rows_only`), the refused rows' workbook is kept instead, to be
-    downloaded and corrected, and removed with the uploads after a day."""
+    downloaded and corrected, and removed with the uploads after a day. A background
+    import passes its `progress` and its `seconds` to read."""
     write_lock.hold(LOCK)
     locked = RegisterImport.objects.select_for_update().get(pk=record.pk)
     if locked.imported_at is not None or not locked.is_intact or digest != locked.digest:
@@ -472,18 +562,29 @@ def confirm(record, *, user, digest, fingerprint, good_rows_only=False):
             mapping=locked.mapping,
             fingerprint=fingerprint,
             good_rows_only=good_rows_only,
+            progress=progress,
+            seconds=seconds,
         )
     except Refused:
         raise Changed from None
     refused = b""
     if result.refused:
         refused = refused_workbook(
-            kind, bytes(locked.data), problems=result.refused_problems, mapping=locked.mapping
+            kind,
+            bytes(locked.data),
+            problems=result.refused_problems,
+            mapping=locked.mapping,
+            seconds=seconds,
         )
     locked.done = written_links(result)
     locked.imported_at = timezone.now()
     locked.data = refused
     locked.counts = result.counts()
+    if locked.state != RegisterImport.State.DIRECT:
+        locked.state = RegisterImport.State.IMPORTED
+    locked.summary = None
+    locked.refused = None
+    locked.changed = False
     locked.save()
     return locked
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from municipality import (
     access,
     exports,
+    import_background,
     import_columns,
     invitations,
     lists,
@@ -435,6 +436,8 @@ def register_import_preview(request, kind, pk):
     the request's transaction: the import is its own, all or nothing."""
     kind = import_kind(request, kind)
     record = get_object_or_404(RegisterImport, pk=pk, kind=kind.name, made_by=request.user)
+    if request.GET.get("format") == "json":
+        return JsonResponse(import_background.status(record))
     if record.imported_at is not None:
         written = register_import.links(record, request.user)
         return render(
@@ -449,6 +452,8 @@ def register_import_preview(request, kind, pk):
         )
     if record.mapping is None:
         return redirect("register_import_columns", kind=kind.name, pk=record.pk)
+    if record.state != RegisterImport.State.DIRECT or register_import.in_background(record):
+        return register_import_in_background(request, kind, record)
     try:
         plan = (
             register_import.plan(
@@ -503,11 +508,64 @@ def register_import_preview(request, kind, pk):
             "plan": plan,
             "good_rows": good_rows if good_rows and good_rows.may_import else None,
             "shown": shown,
+            "counts": register_import.preview_counts(plan),
             "create": plan.create[:shown],
             "update": plan.update[:shown],
             "unchanged": plan.unchanged[:shown],
             "problems": plan.problems[: shown * 5],
         },
+    )
+
+
+def register_import_in_background(request, kind, record):
+    """A large file's preview and confirmation: the worker checks and imports it
+    (municipality.import_background) and the page follows; once checked, the preview is
+    the one a small file gets, from the stored check."""
+    url = reverse("register_import_preview", args=[kind.name, record.pk])
+    language = request.LANGUAGE_CODE
+    state, message = import_background.shown(record)
+    if request.method == "POST":
+        if request.POST.get("action") == "check":
+            if state == "failed":
+                import_background.start_check(
+                    record, language=language, from_states=RegisterImport.State.values
+                )
+        elif import_background.is_current(record):
+            import_background.start_import(
+                record,
+                language=language,
+                digest=request.POST.get("digest", ""),
+                fingerprint=request.POST.get("plan", ""),
+                good_rows_only=request.POST.get("rows") == "good",
+            )
+        return redirect(url)
+    fresh = record.state in (RegisterImport.State.DIRECT, RegisterImport.State.CHECKED)
+    if fresh and not import_background.is_current(record):
+        import_background.start_check(record, language=language)
+        record.refresh_from_db()
+        state, message = import_background.shown(record)
+    if state == RegisterImport.State.CHECKED:
+        summary = record.summary
+        return render(
+            request,
+            "municipality/register_import_preview.html",
+            {
+                "kind": kind,
+                "record": record,
+                "plan": summary,
+                "good_rows": summary["good_rows"],
+                "shown": register_import.SHOWN,
+                "counts": summary["counts"],
+                "create": summary["create"],
+                "update": summary["update"],
+                "unchanged": summary["unchanged"],
+                "problems": summary["problems"],
+            },
+        )
+    return render(
+        request,
+        "municipality/register_import_progress.html",
+        {"kind": kind, "record": record, "state": state, "message": message},
     )
 
 
@@ -522,6 +580,11 @@ def register_import_refused(request, kind, pk):
     else:
         if record.mapping is None or not record.is_intact:
             raise Http404
+        if record.state != RegisterImport.State.DIRECT or register_import.in_background(record):
+            # Built by the background check: planning here could outlast the request.
+            if not import_background.is_current(record) or not record.refused:
+                raise Http404
+            return refused_response(bytes(record.refused))
         try:
             plan = register_import.plan(
                 kind, bytes(record.data), user=request.user, mapping=record.mapping
@@ -531,6 +594,10 @@ def register_import_refused(request, kind, pk):
         data = register_import.refused_workbook(
             kind, bytes(record.data), problems=plan.problems, mapping=record.mapping
         )
+    return refused_response(data)
+
+
+def refused_response(data):
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="avvisade-rader.xlsx"'
     return response
