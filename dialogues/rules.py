@@ -1,6 +1,7 @@
 """Named access rules of the dialogue forums; see `municipality.access`."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import CalendarFeed, Forum
 from municipality.access import (
@@ -59,64 +60,74 @@ def holds_feed_right(user, subject):
     return subject.owner_id in scope.staff_body_ids
 
 
-add_rule("create_forum", is_civil_servant, "Create a dialogue forum")
+add_rule("create_forum", is_civil_servant, _("Create a dialogue forum"))
 add_rule(
     "change_forum",
     in_scope("forum", "editable_by"),
-    "Change a forum (staff of the owning body, or of the förvaltning serving the owning nämnd)",
+    _(
+        "Change a forum (staff of the owning body, or of the förvaltning serving the owning nämnd)",
+    ),
 )
 add_rule(
     "schedule_meeting",
     schedules,
-    "Add meetings: staff in the forums they keep, elected members in their nämnd's temadagar",
+    _(
+        "Add meetings: staff in the forums they keep, elected members in their nämnd's temadagar",
+    ),
 )
 add_rule(
     "change_meeting",
     in_scope("meeting", "editable_by"),
-    "Change a meeting's time, place and agenda",
+    _("Change a meeting's time, place and agenda"),
 )
 keeps_meeting = in_scope("meeting", "kept_by")
 add_rule(
     "keep_meeting",
     keeps_meeting,
-    "Log a held meeting and send its calendar invitations (staff keeping the forum)",
+    _("Log a held meeting and send its calendar invitations (staff keeping the forum)"),
 )
 add_rule(
     "archive_meeting",
     keeps_meeting,
-    "Archive a meeting instead of deleting it, and restore it (staff keeping the forum)",
+    _("Archive a meeting instead of deleting it, and restore it (staff keeping the forum)"),
 )
 add_rule(
     "read_meeting_record",
     sees_meeting & ~is_representative,
-    "Read a meeting's minutes, internal participants and every organisation's attendance "
-    "and issues. Representatives see the time, place and agenda, their own organisation's "
-    "attendance and the issues it raised, never the minutes",
+    _(
+        "Read a meeting's minutes, internal participants and every organisation's attendance "
+        "and issues. Representatives see the time, place and agenda, their own organisation's "
+        "attendance and the issues it raised, never the minutes"
+    ),
 )
 add_rule(
     "export_every_attendance",
     is_signed_in & ~is_representative,
-    "Export every organisation's attendance at the meetings one sees. A representative's "
-    "file holds only their own organisation's",
+    _(
+        "Export every organisation's attendance at the meetings one sees. A representative's "
+        "file holds only their own organisation's"
+    ),
 )
 add_rule(
     "change_observation",
     in_scope("observation", "editable_by"),
-    "Forward a raised issue, answer it and send the answer to the organisation",
+    _("Forward a raised issue, answer it and send the answer to the organisation"),
 )
 add_rule(
     "follow_forwarded_issues",
     is_signed_in & ~is_representative,
-    "Follow raised issues to their handling: the issue list opens on those not yet handled",
+    _("Follow raised issues to their handling: the issue list opens on those not yet handled"),
 )
 add_rule(
     "see_feedback_recipients",
     is_civil_servant | is_admin,
-    "See which addresses an answer to a raised issue was e-mailed to",
+    _("See which addresses an answer to a raised issue was e-mailed to"),
 )
 add_rule(
     "manage_calendar_feed",
     holds_feed_right,
-    "Make and revoke subscription links: own meetings, own organisation (representatives), "
-    "own bodies and forums (staff)",
+    _(
+        "Make and revoke subscription links: own meetings, own organisation (representatives), "
+        "own bodies and forums (staff)"
+    ),
 )

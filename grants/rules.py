@@ -1,6 +1,7 @@
 """Named access rules of grants and payment accounts; see `municipality.access`."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from grants.models import Grant, GrantScheme
 from municipality.access import (
@@ -44,50 +45,62 @@ def confirms_change(user, change):
     )
 
 
-add_rule("create_grant", keeps_any_scheme, "Register a grant application and its decision")
+add_rule("create_grant", keeps_any_scheme, _("Register a grant application and its decision"))
 add_rule(
     "import_grants",
     keeps_any_scheme,
-    "Import grants and their payments from a file, after a preview (schemes of the nämnder "
-    "one's förvaltning serves)",
+    _(
+        "Import grants and their payments from a file, after a preview (schemes of the nämnder "
+        "one's förvaltning serves)",
+    ),
 )
 add_rule(
     "change_grant",
     in_scope("grant", "editable_by"),
-    "Change a grant, record payments and reports back (staff serving the granting nämnd)",
+    _(
+        "Change a grant, record payments and reports back (staff serving the granting nämnd)",
+    ),
 )
 add_rule(
     "create_grant_scheme",
     is_admin | (is_civil_servant & serves_a_committee),
-    "Create a grant scheme (for a nämnd the staff member's förvaltning serves)",
+    _(
+        "Create a grant scheme (for a nämnd the staff member's förvaltning serves)",
+    ),
 )
 add_rule(
     "download_grant_workbook",
     is_civil_servant | is_auditor | is_admin,
-    "Download the auditor's grant workbook",
+    _("Download the auditor's grant workbook"),
 )
 add_rule(
     "see_payment_account",
     (is_civil_servant | is_auditor | is_admin) & sees_organisation,
-    "See the account an organisation is paid to, its pending changes and their history",
+    _("See the account an organisation is paid to, its pending changes and their history"),
 )
 add_rule(
     "change_payment_account",
     keeps_account,
-    "Enter a new payment account: administrators, and staff serving a nämnd that has "
-    "granted the organisation money",
+    _(
+        "Enter a new payment account: administrators, and staff serving a nämnd that has "
+        "granted the organisation money"
+    ),
 )
 add_rule(
     "propose_payment_account",
     keeps_account | represents,
-    "Propose a new payment account, naming the firmatecknare (also the organisation's "
-    "representatives)",
+    _(
+        "Propose a new payment account, naming the firmatecknare (also the organisation's "
+        "representatives)"
+    ),
 )
 add_rule(
     "confirm_payment_account",
     confirms_change,
-    "Confirm or reject a pending account change: someone who may change the account, "
-    "never the person who entered it",
+    _(
+        "Confirm or reject a pending account change: someone who may change the account, "
+        "never the person who entered it"
+    ),
 )
 
 
@@ -99,5 +112,5 @@ def entered_change(user, change):
 add_rule(
     "withdraw_payment_account_change",
     confirms_change | entered_change,
-    "Reject a pending account change, or withdraw one's own",
+    _("Reject a pending account change, or withdraw one's own"),
 )

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -323,53 +324,64 @@ class ReadOnly(PermissionDenied):
     """The user may see the object but not change it; the 403 page says so."""
 
 
+class Refused(PermissionDenied):
+    """A named rule said no; the 403 page says which right was needed."""
+
+    def __init__(self, rule):
+        super().__init__(rule)
+        self.rule = rule
+        self.description = DESCRIPTIONS[rule]
+
+
 def require(user, name, obj=None):
-    """Raise 403 unless the named rule allows it."""
+    """Raise 403 (Refused, naming the rule) unless the named rule allows it."""
     if not allows(user, name, obj):
-        raise PermissionDenied
+        raise Refused(name)
 
 
-add_rule("read_register", is_signed_in, "Read the register's lists, as far as their scope goes")
+add_rule("read_register", is_signed_in, _("Read the register's lists, as far as their scope goes"))
 add_rule(
     "read_history",
     is_civil_servant | is_auditor | is_admin,
-    "Read the change history of organisations, agreements, forums, grants and payment accounts",
+    _("Read the change history of organisations, agreements, forums, grants and payment accounts"),
 )
 add_rule(
     "read_municipality_reports",
     is_signed_in & ~is_representative,
-    "Read the dialogue structures report and the delegation list",
+    _("Read the dialogue structures report and the delegation list"),
 )
 add_rule(
     "see_body_members",
     is_signed_in & ~is_representative,
-    "See who sits on a nämnd or works in a förvaltning (the municipality's own people)",
+    _(
+        "See who sits on a nämnd or works in a förvaltning (the municipality's own people)",
+    ),
 )
-add_rule("administer", is_admin, "Use the administration site: users, roles, bodies")
+add_rule("administer", is_admin, _("Use the administration site: users, roles, bodies"))
 add_rule(
     "extract_user_data",
     is_admin,
-    "Make a register extract (GDPR art. 15) of everything stored about a user account",
+    _("Make a register extract (GDPR art. 15) of everything stored about a user account"),
 )
 add_rule(
     "read_retention_log",
     is_civil_servant | is_admin,
-    "Read the log of the daily gallring: how many records of each kind it thinned out",
+    _("Read the log of the daily gallring: how many records of each kind it thinned out"),
 )
 add_rule(
     "read_processing_record",
     is_admin,
-    "Read the record of processing (GDPR art. 30): every field holding personal data",
+    _("Read the record of processing (GDPR art. 30): every field holding personal data"),
 )
 add_rule(
     "see_users_and_roles",
     is_admin,
-    "See every user's role, municipality, memberships and representations, and export them",
+    _("See every user's role, municipality, memberships and representations, and export them"),
 )
 add_rule(
     "invite_users_in_bulk",
     is_admin,
-    "Invite users in bulk from a CSV or .xlsx file, after a preview",
+    _("Invite users in bulk from a CSV or .xlsx file, after a preview"),
 )
 
 

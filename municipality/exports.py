@@ -89,7 +89,7 @@ def may_take(user, export):
     )
 
 
-add_rule("take_export", may_take, "Follow and download an export one asked for oneself")
+add_rule("take_export", may_take, _("Follow and download an export one asked for oneself"))
 
 
 class Progress:

@@ -149,7 +149,8 @@ def csrf_failure(request, reason=""):
 def permission_denied(request, exception=None):
     """403: "you can see this but not change it" only when that is what happened."""
     read_only = isinstance(exception, access.ReadOnly)
-    return render(request, "403.html", {"read_only": read_only}, status=403)
+    refused = exception if isinstance(exception, access.Refused) else None
+    return render(request, "403.html", {"read_only": read_only, "refused": refused}, status=403)
 
 
 class InvitationConfirmView(PasswordResetConfirmView):

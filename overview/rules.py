@@ -1,5 +1,7 @@
 """Named access rules of the start page; see `municipality.access`."""
 
+from django.utils.translation import gettext_lazy as _
+
 from municipality.access import (
     add_rule,
     is_admin,
@@ -12,29 +14,39 @@ from municipality.access import (
 add_rule(
     "see_work_queue",
     is_civil_servant | is_admin,
-    "Start page: what needs doing in the bodies one keeps (meetings to log, issues "
-    "forwarded, agreements ending, follow-ups and reports back overdue, accounts to confirm)",
+    _(
+        "Start page: what needs doing in the bodies one keeps (meetings to log, issues "
+        "forwarded, agreements ending, follow-ups and reports back overdue, accounts to confirm)"
+    ),
 )
 add_rule(
     "see_committee_overview",
     is_elected,
-    "Start page: one's nämnd's coming meetings, the issues forwarded to it and the dialogue "
-    "structures it owns",
+    _(
+        "Start page: one's nämnd's coming meetings, the issues forwarded to it and the dialogue "
+        "structures it owns"
+    ),
 )
 add_rule(
     "see_organisation_overview",
     is_representative,
-    "Start page: one's organisation's next meetings, what it raised, its agreements and "
-    "this year's grants",
+    _(
+        "Start page: one's organisation's next meetings, what it raised, its agreements and "
+        "this year's grants"
+    ),
 )
 add_rule(
     "see_audit_overview",
     is_auditor,
-    "Start page: grant totals against last year, delegated decisions, account changes, "
-    "overdue reports back and recoveries",
+    _(
+        "Start page: grant totals against last year, delegated decisions, account changes, "
+        "overdue reports back and recoveries"
+    ),
 )
 add_rule(
     "see_setup_gaps",
     is_admin,
-    "Start page: users without a body or organisation, and förvaltningar without staff",
+    _(
+        "Start page: users without a body or organisation, and förvaltningar without staff",
+    ),
 )

@@ -1,6 +1,7 @@
 """Named access rules of the partner register; see `municipality.access`."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from municipality.access import add_rule, in_scope, is_admin, is_civil_servant, scope_for
 
@@ -14,61 +15,65 @@ def represents(user, organisation):
 sees_organisation = in_scope("organisation")
 keeps_organisation = in_scope("organisation", "editable_by")
 
-add_rule("create_organisation", is_civil_servant, "Add an organisation to the register")
+add_rule("create_organisation", is_civil_servant, _("Add an organisation to the register"))
 add_rule(
     "change_organisation",
     keeps_organisation,
-    "Change an organisation's details (civil servants of its municipality)",
+    _("Change an organisation's details (civil servants of its municipality)"),
 )
 add_rule(
     "archive_organisation",
     keeps_organisation,
-    "Archive an organisation instead of deleting it, and restore it",
+    _("Archive an organisation instead of deleting it, and restore it"),
 )
 add_rule(
     "read_organisation_notes",
     keeps_organisation,
-    "Read the municipality's internal notes on an organisation",
+    _("Read the municipality's internal notes on an organisation"),
 )
 add_rule(
     "change_organisation_contacts",
     in_scope("organisation", "contact_editable_by"),
-    "Change an organisation's address and contact persons (also its own representatives)",
+    _("Change an organisation's address and contact persons (also its own representatives)"),
 )
 add_rule(
     "see_contact_persons",
     ((is_civil_servant | is_admin) & sees_organisation) | represents,
-    "See an organisation's contact persons: e-mail, phone, legal basis",
+    _("See an organisation's contact persons: e-mail, phone, legal basis"),
 )
 add_rule(
     "extract_contact_data",
     (is_civil_servant | is_admin) & in_scope("contact_person"),
-    "Make a register extract (GDPR art. 15) of everything stored about a contact person",
+    _("Make a register extract (GDPR art. 15) of everything stored about a contact person"),
 )
 add_rule(
     "set_legal_basis",
     is_civil_servant | is_admin,
-    "Set the legal basis for storing a contact person's details (not representatives)",
+    _("Set the legal basis for storing a contact person's details (not representatives)"),
 )
-add_rule("create_partnership", is_civil_servant, "Register a new IOP agreement")
+add_rule("create_partnership", is_civil_servant, _("Register a new IOP agreement"))
 keeps_partnership = in_scope("partnership", "editable_by")
 add_rule(
     "change_partnership",
     keeps_partnership,
-    "Change an IOP agreement and record its follow-ups (the running förvaltning's staff)",
+    _(
+        "Change an IOP agreement and record its follow-ups (the running förvaltning's staff)",
+    ),
 )
 add_rule(
     "archive_partnership",
     keeps_partnership,
-    "Archive an IOP agreement instead of deleting it, and restore it",
+    _("Archive an IOP agreement instead of deleting it, and restore it"),
 )
 add_rule(
     "import_organisations",
     is_civil_servant,
-    "Import organisations and their contact persons from a file, after a preview",
+    _("Import organisations and their contact persons from a file, after a preview"),
 )
 add_rule(
     "import_partnerships",
     is_civil_servant,
-    "Import IOP agreements from a file, after a preview (those of the förvaltningar one keeps)",
+    _(
+        "Import IOP agreements from a file, after a preview (those of the förvaltningar one keeps)",
+    ),
 )

@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dialogues.models import Meeting, Observation
 from grants.models import AccountChange, Grant, GrantScheme
@@ -132,7 +132,9 @@ def build_table(cast):
     for rule in sorted(access.DESCRIPTIONS):
         subjects = subject_of(rule, objects)
         cells = [answer(cast.user(key), rule, subjects) for key, _ in ROLES]
-        lines.append(f"| `{rule}` | {access.DESCRIPTIONS[rule]} | " + " | ".join(cells) + " |")
+        with translation.override("en"):
+            described = str(access.DESCRIPTIONS[rule])
+        lines.append(f"| `{rule}` | {described} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
