@@ -492,7 +492,6 @@ class RegisterImport(models.Model):
         "kind": None,
         "file_name": None,
         "digest": None,
-        "state": None,
         "error": None,
     }
 
